@@ -1,0 +1,275 @@
+//! From the parsed command line to a complete [`RequestSpec`].
+//!
+//! Deciding is pure; the only I/O is reading the small files that request items name
+//! (`=@`, `:=@`, `:@`, `==@`), file metadata for lengths, and standard input, which the caller
+//! hands in as a function so that it is read only once it is known to be the body.
+
+mod body;
+pub mod headers;
+pub mod multipart;
+
+use anyhow::{bail, Context, Result};
+use base64::Engine;
+
+use crate::cli::{Args, AuthType};
+use crate::items::{self, Item, Sep};
+use crate::spec::{Header, Part, RequestSpec, SendOptions};
+use crate::url_input::{self, check_no_controls};
+
+pub const USER_AGENT: &str = concat!("courier/", env!("CARGO_PKG_VERSION"));
+pub const ACCEPT_ENCODING: &str = "gzip, deflate, br";
+pub const JSON_ACCEPT: &str = "application/json, */*;q=0.5";
+
+/// Methods recognised by name even when the next argument is a request item.
+const KNOWN_METHODS: &[&str] = &[
+    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY",
+    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "PURGE", "LINK",
+    "UNLINK", "SEARCH", "REPORT",
+];
+
+/// What the program brings besides the arguments.
+pub struct Inputs<'a> {
+    /// The scheme for URLs typed without one (`https` for the https program).
+    pub default_scheme: &'a str,
+    /// Present when standard input is a body source; called once, only if it is used.
+    pub stdin: Option<&'a mut dyn FnMut() -> Result<Part>>,
+}
+
+/// Splits `[METHOD] URL [ITEM...]`. The first of two or more positionals is the method when it
+/// is a known method name, or a word of letters not followed by a request item. That fixes
+/// HTTPie's `http localhost a=b`, which sends the method LOCALHOST to the URL `a=b`.
+pub fn split_positionals(pos: &[String]) -> (Option<String>, String, Vec<String>) {
+    match pos {
+        [] => (None, String::new(), Vec::new()),
+        [url] => (None, url.clone(), Vec::new()),
+        [first, second, rest @ ..] => {
+            let known = KNOWN_METHODS.iter().any(|m| m.eq_ignore_ascii_case(first));
+            let word = !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic());
+            if known || (word && !items::is_item(second)) {
+                (Some(first.clone()), second.clone(), rest.to_vec())
+            } else {
+                (None, first.clone(), pos[1..].to_vec())
+            }
+        }
+    }
+}
+
+/// RFC 9110 token characters: what a method or a header name may be made of.
+fn is_token(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn check_header(name: &str, value: &str) -> Result<()> {
+    check_no_controls("header name", name).map_err(anyhow::Error::msg)?;
+    check_no_controls(&format!("value of header {name}"), value).map_err(anyhow::Error::msg)?;
+    if !is_token(name) {
+        bail!("Invalid header name {name:?}: only letters, digits and !#$%&'*+-.^_`|~ are allowed");
+    }
+    Ok(())
+}
+
+pub(crate) fn read_text(item: &Item) -> Result<String> {
+    let path = expand_home(&item.value);
+    let bytes = std::fs::read(&path)
+        .with_context(|| format!("'{}': cannot read file '{}'", item.orig, path.display()))?;
+    String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "'{}': cannot embed the content of '{}', not a UTF-8 or ASCII-encoded text file",
+            item.orig,
+            item.value
+        )
+    })
+}
+
+pub(crate) fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), dirs::home_dir()) {
+        (Some(rest), Some(home)) => home.join(rest),
+        _ => std::path::PathBuf::from(path),
+    }
+}
+
+fn auth_header(args: &Args, url_credentials: Option<(String, String)>) -> Result<Option<String>> {
+    let basic = |user: &str, pass: &str| {
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+        format!("Basic {token}")
+    };
+    let Some(raw) = &args.auth else {
+        return Ok(url_credentials.map(|(u, p)| basic(&u, &p)));
+    };
+    if raw.chars().any(|c| c.is_control()) {
+        bail!("--auth contains a control character; refusing to send it");
+    }
+    match args.auth_type.unwrap_or(AuthType::Basic) {
+        AuthType::Bearer => Ok(Some(format!("Bearer {raw}"))),
+        AuthType::Basic => match raw.split_once(':') {
+            Some((user, pass)) => Ok(Some(basic(user, pass))),
+            None => bail!(
+                "--auth {raw:?} has no password: use USER:PASS (USER: for an empty password)"
+            ),
+        },
+    }
+}
+
+pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
+    let (method, url, raw_items) = split_positionals(&args.positionals);
+    let items = raw_items
+        .iter()
+        .map(|arg| items::parse_item(arg).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<Item>>>()?;
+
+    let mut user_headers = Vec::new();
+    let mut params = Vec::new();
+    for item in &items {
+        match item.sep {
+            Sep::Header => {
+                let value = (!item.value.is_empty()).then(|| item.value.clone());
+                user_headers.push((item.key.clone(), value));
+            }
+            Sep::EmptyHeader => user_headers.push((item.key.clone(), Some(String::new()))),
+            Sep::HeaderFile => {
+                let text = read_text(item)?;
+                let value = text.trim_end_matches('\n').to_string();
+                user_headers.push((item.key.clone(), Some(value)));
+            }
+            Sep::Query => params.push((item.key.clone(), item.value.clone())),
+            Sep::QueryFile => {
+                let text = read_text(item)?;
+                params.push((item.key.clone(), text.trim_end_matches('\n').to_string()));
+            }
+            _ => {}
+        }
+    }
+    for (name, value) in &user_headers {
+        check_header(name, value.as_deref().unwrap_or(""))?;
+    }
+
+    let body = body::build_body(args, &items, inputs.stdin)?;
+
+    let method = match method {
+        Some(m) => {
+            check_no_controls("method", &m).map_err(anyhow::Error::msg)?;
+            if !is_token(&m) {
+                bail!("Invalid method {m:?}: a method is a single word such as GET or PROPFIND");
+            }
+            m.to_ascii_uppercase()
+        }
+        None if body.implies_post => "POST".to_string(),
+        None => "GET".to_string(),
+    };
+
+    let parsed = url_input::parse_url(&url, inputs.default_scheme, args.path_as_is, &params)
+        .map_err(anyhow::Error::msg)?;
+
+    let mut defaults = vec![
+        Header::new("Host", &parsed.host),
+        Header::new("User-Agent", USER_AGENT),
+        Header::new("Accept-Encoding", ACCEPT_ENCODING),
+        Header::new("Accept", if body.json_accept { JSON_ACCEPT } else { "*/*" }),
+    ];
+    if let Some(ct) = &body.content_type {
+        defaults.push(Header::new("Content-Type", ct));
+    }
+    if let Some(encoding) = body.content_encoding {
+        defaults.push(Header::new("Content-Encoding", encoding));
+    }
+    let content = &body.body;
+    if content.chunked {
+        defaults.push(Header::new("Transfer-Encoding", "chunked"));
+    } else if let Some(len) = content.len().filter(|_| !content.is_empty()) {
+        defaults.push(Header::new("Content-Length", &len.to_string()));
+    } else if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
+        defaults.push(Header::new("Content-Length", "0"));
+    }
+    if let Some(auth) = auth_header(args, parsed.credentials.clone())? {
+        defaults.push(Header::new("Authorization", &auth));
+    }
+
+    // The body decides its own framing and the URL its Host: user items may not contradict
+    // them (a wrong Content-Length would corrupt the exchange, and HTTP/1.1 needs a Host).
+    let framing = ["Content-Length", "Transfer-Encoding"];
+    let user_headers: Vec<_> = user_headers
+        .into_iter()
+        .filter(|(name, value)| {
+            !framing.iter().any(|f| f.eq_ignore_ascii_case(name))
+                && !(name.eq_ignore_ascii_case("Host") && value.is_none())
+        })
+        .collect();
+    // An explicit Authorization item is replaced by -a/URL credentials, as requests does.
+    let user_headers: Vec<_> = if defaults.iter().any(|h| h.name == "Authorization") {
+        user_headers
+            .into_iter()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("Authorization"))
+            .collect()
+    } else {
+        user_headers
+    };
+
+    Ok(RequestSpec {
+        method,
+        url: parsed.url,
+        target: parsed.target,
+        headers: headers::merge(defaults, &user_headers),
+        body: body.body,
+        options: SendOptions {
+            timeout: args
+                .timeout
+                .filter(|t| *t > 0.0)
+                .map(std::time::Duration::from_secs_f64),
+        },
+    })
+}
+
+impl Header {
+    pub fn new(name: &str, value: &str) -> Header {
+        Header {
+            name: name.to_string(),
+            value: value.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn method_or_url_first() {
+        assert_eq!(
+            split_positionals(&s(&["localhost", "a=b"])),
+            (None, "localhost".into(), s(&["a=b"]))
+        );
+        assert_eq!(
+            split_positionals(&s(&["post", "example.org", "a=b"])),
+            (Some("post".into()), "example.org".into(), s(&["a=b"]))
+        );
+        assert_eq!(
+            split_positionals(&s(&["AHOY", "example.org"])),
+            (Some("AHOY".into()), "example.org".into(), vec![])
+        );
+        // A known method stays the method even when the URL looks like an item.
+        assert_eq!(
+            split_positionals(&s(&["GET", "example.org/s?q=1"])),
+            (Some("GET".into()), "example.org/s?q=1".into(), vec![])
+        );
+        assert_eq!(
+            split_positionals(&s(&[":3000", "a=b"])),
+            (None, ":3000".into(), s(&["a=b"]))
+        );
+    }
+
+    #[test]
+    fn tokens() {
+        assert!(is_token("PROPFIND"));
+        assert!(is_token("X-Api_Key.1"));
+        assert!(!is_token("GET /x"));
+        assert!(!is_token(""));
+        assert!(!is_token("a:b"));
+    }
+}

@@ -1,0 +1,140 @@
+//! The command line, as clap sees it: flags and the raw positionals, nothing interpreted yet.
+//!
+//! `-h` is `--headers` (HTTPie's choice), so clap's own `-h` is switched off and help lives on
+//! `--help` only. Long options may be abbreviated to any unique prefix, as with argparse.
+
+use clap::{ArgAction, Parser, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthType {
+    Basic,
+    Bearer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestType {
+    Json,
+    Form,
+    Multipart,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "http",
+    version,
+    about = "courier: a friendly command-line HTTP client",
+    override_usage = "http [OPTIONS] [METHOD] URL [REQUEST_ITEM ...]",
+    disable_help_flag = true,
+    infer_long_args = true,
+    after_help = REQUEST_ITEMS_HELP
+)]
+pub struct Args {
+    /// [METHOD] URL [REQUEST_ITEM ...]: the method is optional (GET without data, POST with).
+    #[arg(value_name = "ARGS", required = true, num_args = 1..)]
+    pub positionals: Vec<String>,
+
+    // ---- Predefined content types -------------------------------------------------------------
+    /// Serialize data items as a JSON object (the default); also sets JSON Accept/Content-Type
+    /// headers when there is no data.
+    #[arg(short = 'j', long, overrides_with_all = ["json", "form", "multipart"], help_heading = "Content types")]
+    pub json: bool,
+    /// Serialize data items as an urlencoded form; multipart when a file field is present.
+    #[arg(short = 'f', long, overrides_with_all = ["json", "form", "multipart"], help_heading = "Content types")]
+    pub form: bool,
+    /// Always send a multipart/form-data body.
+    #[arg(long, overrides_with_all = ["json", "form", "multipart"], help_heading = "Content types")]
+    pub multipart: bool,
+    /// The multipart boundary to use instead of a random one.
+    #[arg(long, value_name = "BOUNDARY", help_heading = "Content types")]
+    pub boundary: Option<String>,
+    /// A raw request body, sent as is (UTF-8).
+    #[arg(long, value_name = "RAW", help_heading = "Content types")]
+    pub raw: Option<String>,
+
+    // ---- Content processing -------------------------------------------------------------------
+    /// Deflate the request body (Content-Encoding: deflate) when that makes it smaller; twice
+    /// (-xx) to always compress.
+    #[arg(short = 'x', long, action = ArgAction::Count, help_heading = "Content processing")]
+    pub compress: u8,
+
+    // ---- Output ------------------------------------------------------------------------------
+    /// What to print: H request headers, B request body, h response headers, b response body.
+    #[arg(short = 'p', long = "print", value_name = "WHAT", help_heading = "Output",
+          overrides_with_all = ["print", "headers", "body"])]
+    pub print: Option<String>,
+    /// Print only the response headers (--print=h).
+    #[arg(short = 'h', long, help_heading = "Output", overrides_with_all = ["print", "headers", "body"])]
+    pub headers: bool,
+    /// Print only the response body (--print=b).
+    #[arg(short = 'b', long, help_heading = "Output", overrides_with_all = ["print", "headers", "body"])]
+    pub body: bool,
+    /// Print the whole exchange (--print=HBhb).
+    #[arg(short = 'v', long, action = ArgAction::Count, help_heading = "Output")]
+    pub verbose: u8,
+    /// Print nothing but errors (the response is still received and checked).
+    #[arg(short = 'q', long, action = ArgAction::Count, help_heading = "Output")]
+    pub quiet: u8,
+
+    // ---- Authentication ----------------------------------------------------------------------
+    /// Credentials: USER:PASS for basic auth, or a TOKEN with --auth-type=bearer.
+    #[arg(short = 'a', long, value_name = "USER[:PASS] | TOKEN", help_heading = "Authentication")]
+    pub auth: Option<String>,
+    /// The authentication scheme for --auth.
+    #[arg(short = 'A', long, value_enum, value_name = "TYPE", help_heading = "Authentication")]
+    pub auth_type: Option<AuthType>,
+
+    // ---- Network -----------------------------------------------------------------------------
+    /// Build and print the request without sending it.
+    #[arg(long, help_heading = "Network")]
+    pub offline: bool,
+    /// Seconds of silence allowed between bytes (connect included); 0 waits forever.
+    #[arg(long, value_name = "SECONDS", help_heading = "Network")]
+    pub timeout: Option<f64>,
+    /// Exit with 3, 4 or 5 for a 3xx, 4xx or 5xx response.
+    #[arg(long, help_heading = "Network")]
+    pub check_status: bool,
+    /// Send the URL path exactly as typed (no `..` or `.` folding).
+    #[arg(long, help_heading = "Network")]
+    pub path_as_is: bool,
+    /// Send the body with Transfer-Encoding: chunked.
+    #[arg(long, help_heading = "Network")]
+    pub chunked: bool,
+
+    // ---- Troubleshooting ---------------------------------------------------------------------
+    /// Never read the request body from stdin.
+    #[arg(short = 'I', long, help_heading = "Troubleshooting")]
+    pub ignore_stdin: bool,
+    /// The scheme for URLs typed without one (the `https` program always uses https).
+    #[arg(long, value_name = "SCHEME", default_value = "http", help_heading = "Troubleshooting")]
+    pub default_scheme: String,
+    /// Print help.
+    #[arg(long, action = ArgAction::Help, help_heading = "Troubleshooting")]
+    pub help: Option<bool>,
+}
+
+impl Args {
+    /// The request type chosen by the last of --json/--form/--multipart (clap keeps only it).
+    pub fn request_type(&self) -> Option<RequestType> {
+        if self.form {
+            Some(RequestType::Form)
+        } else if self.multipart {
+            Some(RequestType::Multipart)
+        } else if self.json {
+            Some(RequestType::Json)
+        } else {
+            None
+        }
+    }
+}
+
+const REQUEST_ITEMS_HELP: &str = "\
+Request items:
+  Header:Value     request header (Header: removes it, Header; sends it empty)
+  Header:@file     header value read from a file
+  name==value      URL query parameter (name==@file reads the value from a file)
+  field=value      data field, a JSON string (or a form field with --form)
+  field:=json      raw JSON field: numbers, booleans, arrays, objects
+  field=@file      data field read from a text file (field:=@file: JSON from a file)
+  field@file       file upload with --form/--multipart (field@file;type=mime/type)
+  @file            the request body, read from a file
+Escape separators with a backslash: 'a\\:b=c' sends the field \"a:b\".";

@@ -1,0 +1,20 @@
+//! courier: a command-line HTTP client with HTTPie's grammar.
+//!
+//! The pipeline, one module each, dependencies pointing one way:
+//! `cli` (clap) → `build` (request spec from items) → `transport` (ureq, recorded heads)
+//! → `output` (what is printed) / `decode` (Content-Encoding).
+
+pub mod app;
+pub mod build;
+pub mod cli;
+pub mod decode;
+pub mod exit;
+pub mod items;
+pub mod json_text;
+pub mod nested_json;
+pub mod output;
+pub mod spec;
+pub mod stdin;
+pub mod transport;
+pub mod url_input;
+pub mod wire;

@@ -1,0 +1,249 @@
+//! What is printed, and how messages are separated, as HTTPie does it.
+//!
+//! Messages are written to stdout as they go over the wire: the request head when it has been
+//! sent, its body as it is read for sending, the response head when it arrives and its body as
+//! it streams in. Nothing is buffered whole. Bytes are written unmodified (pretty-printing is a
+//! later layer); a reader that goes away (`| head`) ends output quietly.
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use anyhow::{bail, Result};
+
+/// Which parts of the exchange to print (`--print` letters).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrintSet {
+    pub request_head: bool,
+    pub request_body: bool,
+    pub response_head: bool,
+    pub response_body: bool,
+}
+
+impl PrintSet {
+    pub fn parse(letters: &str) -> Result<PrintSet> {
+        let mut set = PrintSet::default();
+        for c in letters.chars() {
+            match c {
+                'H' => set.request_head = true,
+                'B' => set.request_body = true,
+                'h' => set.response_head = true,
+                'b' => set.response_body = true,
+                _ => bail!("Unknown output options: --print={letters}"),
+            }
+        }
+        Ok(set)
+    }
+
+    pub fn any_request(&self) -> bool {
+        self.request_head || self.request_body
+    }
+
+    pub fn any_response(&self) -> bool {
+        self.response_head || self.response_body
+    }
+}
+
+/// The choices that decide what to print, from the command line and the terminal.
+pub struct PrintChoice<'a> {
+    pub explicit: Option<&'a str>,
+    pub verbose: u8,
+    pub quiet: bool,
+    pub offline: bool,
+    pub stdout_tty: bool,
+}
+
+impl PrintChoice<'_> {
+    pub fn resolve(&self) -> Result<PrintSet> {
+        if let Some(letters) = self.explicit {
+            let set = PrintSet::parse(letters)?;
+            return Ok(if self.quiet { PrintSet::default() } else { set });
+        }
+        if self.quiet {
+            return Ok(PrintSet::default());
+        }
+        PrintSet::parse(if self.verbose > 0 {
+            "HBhb"
+        } else if self.offline {
+            "HB"
+        } else if self.stdout_tty {
+            "hb"
+        } else {
+            "b"
+        })
+    }
+}
+
+struct State {
+    out: Box<dyn Write + Send>,
+    tty: bool,
+    /// The previous message had its body section selected: the next one is set apart.
+    prev_with_body: bool,
+    /// The reader went away; further output is dropped.
+    closed: bool,
+}
+
+/// Shared by the transport's head hook, the request-body tee and the response printer.
+#[derive(Clone)]
+pub struct Printer {
+    state: Arc<Mutex<State>>,
+}
+
+impl Printer {
+    pub fn new(out: Box<dyn Write + Send>, tty: bool) -> Printer {
+        Printer {
+            state: Arc::new(Mutex::new(State {
+                out,
+                tty,
+                prev_with_body: false,
+                closed: false,
+            })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts a message that prints something: the separator, if one is due.
+    pub fn begin(&self) -> io::Result<()> {
+        let mut s = self.lock();
+        if s.prev_with_body && !s.tty {
+            s.write(b"\n\n")?;
+        }
+        Ok(())
+    }
+
+    /// Ends a message; `with_body` when its body section was selected.
+    pub fn end(&self, with_body: bool) -> io::Result<()> {
+        let mut s = self.lock();
+        if with_body && s.tty {
+            s.write(b"\n\n")?;
+        }
+        s.prev_with_body = with_body;
+        s.flush()
+    }
+
+    pub fn write(&self, bytes: &[u8]) -> io::Result<()> {
+        self.lock().write(bytes)
+    }
+
+    pub fn flush(&self) -> io::Result<()> {
+        self.lock().flush()
+    }
+
+    /// True once the reader has gone away (no point reading more of a body for it).
+    pub fn closed(&self) -> bool {
+        self.lock().closed
+    }
+
+    /// A writer into the printer, for streaming a body through.
+    pub fn writer(&self) -> PrinterWriter {
+        PrinterWriter(self.clone())
+    }
+}
+
+impl State {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.out.write_all(bytes) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.out.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+pub struct PrinterWriter(Printer);
+
+impl Write for PrinterWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn choice(explicit: Option<&str>, verbose: u8, offline: bool, tty: bool) -> PrintSet {
+        PrintChoice {
+            explicit,
+            verbose,
+            quiet: false,
+            offline,
+            stdout_tty: tty,
+        }
+        .resolve()
+        .unwrap()
+    }
+
+    #[test]
+    fn defaults_follow_httpie() {
+        assert_eq!(choice(None, 0, false, true), PrintSet::parse("hb").unwrap());
+        assert_eq!(choice(None, 0, false, false), PrintSet::parse("b").unwrap());
+        assert_eq!(choice(None, 0, true, false), PrintSet::parse("HB").unwrap());
+        assert_eq!(choice(None, 1, false, false), PrintSet::parse("HBhb").unwrap());
+        assert_eq!(choice(Some("h"), 2, false, false), PrintSet::parse("h").unwrap());
+        assert!(PrintSet::parse("Hz").unwrap_err().to_string().contains("--print=Hz"));
+    }
+
+    #[test]
+    fn separator_after_a_body_section_when_redirected() {
+        let buf = Buf::default();
+        let p = Printer::new(Box::new(buf.clone()), false);
+        p.begin().unwrap();
+        p.write(b"HEAD\r\n\r\n").unwrap();
+        p.end(true).unwrap();
+        p.begin().unwrap();
+        p.write(b"RESP\r\n\r\nbody").unwrap();
+        p.end(true).unwrap();
+        assert_eq!(&buf.0.lock().unwrap()[..], b"HEAD\r\n\r\n\n\nRESP\r\n\r\nbody");
+    }
+
+    #[test]
+    fn no_separator_after_heads_only() {
+        let buf = Buf::default();
+        let p = Printer::new(Box::new(buf.clone()), false);
+        p.begin().unwrap();
+        p.write(b"REQ\r\n\r\n").unwrap();
+        p.end(false).unwrap();
+        p.begin().unwrap();
+        p.write(b"RESP\r\n\r\n").unwrap();
+        p.end(false).unwrap();
+        assert_eq!(&buf.0.lock().unwrap()[..], b"REQ\r\n\r\nRESP\r\n\r\n");
+    }
+}

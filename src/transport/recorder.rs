@@ -1,0 +1,202 @@
+//! A transport layer that records the request head as written and the response head as read.
+//!
+//! ureq parses responses into an `http::HeaderMap`, which lower-cases names, groups repeated
+//! headers and drops the reason phrase. To show what went over the wire we sit above TLS in the
+//! connector chain and copy the plaintext bytes of both heads; bodies pass through unrecorded,
+//! so memory stays bounded whatever their size.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
+use ureq::Error;
+
+/// Response heads larger than this are not recorded further (ureq refuses them anyway).
+const MAX_HEAD: usize = 1024 * 1024;
+
+/// Called with the request head once it has been written to the connection.
+pub type HeadHook = Box<dyn FnMut(&[u8]) + Send>;
+
+#[derive(Default)]
+pub struct Tape {
+    sent: Vec<u8>,
+    sent_done: bool,
+    received: Vec<u8>,
+    received_done: bool,
+    on_request_head: Option<HeadHook>,
+}
+
+impl Tape {
+    /// Start recording a new exchange.
+    pub fn reset(&mut self, on_request_head: Option<HeadHook>) {
+        *self = Tape {
+            on_request_head,
+            ..Tape::default()
+        };
+    }
+
+    /// The final (non-1xx) response head, CRLF CRLF included, once it has been read.
+    pub fn response_head(&self) -> Option<&[u8]> {
+        self.received_done.then_some(&self.received[..])
+    }
+
+    pub fn request_head(&self) -> Option<&[u8]> {
+        self.sent_done.then_some(&self.sent[..])
+    }
+
+    /// Returns the complete request head the first time it is seen.
+    fn record_sent(&mut self, bytes: &[u8]) -> Option<Vec<u8>> {
+        if self.sent_done {
+            return None;
+        }
+        self.sent.extend_from_slice(bytes);
+        let end = head_end(&self.sent)?;
+        self.sent.truncate(end);
+        self.sent_done = true;
+        Some(self.sent.clone())
+    }
+
+    fn record_received(&mut self, bytes: &[u8]) {
+        if self.received_done || self.received.len() > MAX_HEAD {
+            return;
+        }
+        self.received.extend_from_slice(bytes);
+        // Interim 1xx heads (100 Continue, 103 Early Hints) are skipped, as ureq skips them.
+        while let Some(end) = head_end(&self.received) {
+            if is_interim(&self.received[..end]) {
+                self.received.drain(..end);
+                continue;
+            }
+            self.received.truncate(end);
+            self.received_done = true;
+            break;
+        }
+    }
+}
+
+/// The length of the head at the start of `bytes`, blank line included.
+pub fn head_end(bytes: &[u8]) -> Option<usize> {
+    let crlf = bytes.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
+    let lf = bytes.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn is_interim(head: &[u8]) -> bool {
+    // "HTTP/1.1 1xx", but a 101 Switching Protocols is final.
+    head.len() > 12 && head.starts_with(b"HTTP/") && head[9] == b'1' && &head[9..12] != b"101"
+}
+
+pub type SharedTape = Arc<Mutex<Tape>>;
+
+/// Poisoning only means another thread panicked mid-record; the bytes are still usable.
+pub fn lock(tape: &SharedTape) -> MutexGuard<'_, Tape> {
+    tape.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordingConnector {
+    pub tape: SharedTape,
+}
+
+impl fmt::Debug for Tape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tape")
+            .field("sent", &self.sent.len())
+            .field("received", &self.received.len())
+            .finish()
+    }
+}
+
+impl<In: Transport> Connector<In> for RecordingConnector {
+    type Out = RecordingTransport<In>;
+
+    fn connect(
+        &self,
+        _details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, Error> {
+        Ok(chained.map(|inner| RecordingTransport {
+            inner,
+            tape: self.tape.clone(),
+        }))
+    }
+}
+
+#[derive(Debug)]
+pub struct RecordingTransport<T> {
+    inner: T,
+    tape: SharedTape,
+}
+
+impl<T: Transport> Transport for RecordingTransport<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
+        let head = {
+            let output = &self.inner.buffers().output()[..amount];
+            lock(&self.tape).record_sent(output)
+        };
+        self.inner.transmit_output(amount, timeout)?;
+        if let Some(head) = head {
+            // Take the hook out so it runs without the lock held.
+            let hook = lock(&self.tape).on_request_head.take();
+            if let Some(mut hook) = hook {
+                hook(&head);
+            }
+        }
+        Ok(())
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+        let before = self.inner.buffers().input().len();
+        let progressed = self.inner.await_input(timeout)?;
+        let input = self.inner.buffers().input();
+        if input.len() > before {
+            lock(&self.tape).record_received(&input[before..]);
+        }
+        Ok(progressed)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_head_is_cut_at_the_blank_line_and_reported_once() {
+        let mut tape = Tape::default();
+        assert!(tape.record_sent(b"POST / HTTP/1.1\r\nA: b").is_none());
+        let head = tape.record_sent(b"\r\n\r\nbody").unwrap();
+        assert_eq!(head, b"POST / HTTP/1.1\r\nA: b\r\n\r\n");
+        assert!(tape.record_sent(b"more").is_none());
+        assert_eq!(tape.request_head().unwrap(), &head[..]);
+    }
+
+    #[test]
+    fn interim_heads_are_skipped() {
+        let mut tape = Tape::default();
+        tape.record_received(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early\r\nLink: x\r\n\r\nHTTP/1.1 2");
+        assert!(tape.response_head().is_none());
+        tape.record_received(b"00 OK\r\nX: 1\r\n\r\nbody");
+        assert_eq!(tape.response_head().unwrap(), b"HTTP/1.1 200 OK\r\nX: 1\r\n\r\n");
+    }
+
+    #[test]
+    fn bare_lf_heads_end_too() {
+        assert_eq!(head_end(b"HTTP/1.0 200 OK\nA: b\n\nbody"), Some(21));
+        assert_eq!(head_end(b"HTTP/1.0 200 OK\r\n"), None);
+    }
+}

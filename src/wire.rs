@@ -1,0 +1,100 @@
+//! Message heads as they look on the wire: rendering a request head from a spec (what
+//! `--offline` prints) and parsing a recorded response head (case, order, repeats and the
+//! reason phrase intact).
+
+use anyhow::{anyhow, Result};
+
+use crate::spec::RequestSpec;
+
+/// The request head exactly as the transport writes it: request line, headers in order,
+/// blank line, CRLF endings.
+pub fn render_request_head(spec: &RequestSpec) -> Vec<u8> {
+    let mut out = format!("{} {} HTTP/1.1\r\n", spec.method, spec.target);
+    for h in &spec.headers {
+        out.push_str(&h.name);
+        out.push_str(": ");
+        out.push_str(&h.value);
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    out.into_bytes()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseHead {
+    /// The head as received, blank line included.
+    pub raw: Vec<u8>,
+    /// `HTTP/1.0` or `HTTP/1.1`.
+    pub version: String,
+    pub status: u16,
+    /// As the server sent it, possibly empty.
+    pub reason: String,
+    /// Names as sent; values as bytes (servers may send anything).
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+impl ResponseHead {
+    pub fn parse(raw: &[u8]) -> Result<ResponseHead> {
+        let mut storage = vec![httparse::EMPTY_HEADER; 256];
+        let mut resp = httparse::Response::new(&mut storage);
+        let parsed = httparse::ParserConfig::default()
+            .allow_spaces_after_header_name_in_responses(true)
+            .allow_obsolete_multiline_headers_in_responses(true)
+            .parse_response(&mut resp, raw)
+            .map_err(|e| anyhow!("malformed response head: {e}"))?;
+        if parsed.is_partial() {
+            return Err(anyhow!("incomplete response head"));
+        }
+        Ok(ResponseHead {
+            raw: raw.to_vec(),
+            version: format!("HTTP/1.{}", resp.version.unwrap_or(1)),
+            status: resp.code.unwrap_or(0),
+            reason: resp.reason.unwrap_or("").to_string(),
+            headers: resp
+                .headers
+                .iter()
+                .map(|h| (h.name.to_string(), h.value.to_vec()))
+                .collect(),
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
+    }
+
+    pub fn status_line(&self) -> String {
+        format!("{} {} {}", self.version, self.status, self.reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_case_order_repeats_and_reason() {
+        let raw = b"HTTP/1.1 299 Totally Custom Reason\r\nX-Mixed-CASE: 1\r\nSet-Cookie: a\r\n\
+                    x-other: 2\r\nset-cookie: b\r\n\r\n";
+        let head = ResponseHead::parse(raw).unwrap();
+        assert_eq!(head.status_line(), "HTTP/1.1 299 Totally Custom Reason");
+        let names: Vec<_> = head.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["X-Mixed-CASE", "Set-Cookie", "x-other", "set-cookie"]);
+        assert_eq!(head.header("SET-COOKIE"), Some(&b"a"[..]));
+    }
+
+    #[test]
+    fn http10_and_missing_reason() {
+        let head = ResponseHead::parse(b"HTTP/1.0 204\r\n\r\n").unwrap();
+        assert_eq!(head.version, "HTTP/1.0");
+        assert_eq!(head.reason, "");
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(ResponseHead::parse(b"SSH-2.0-OpenSSH\r\n\r\n").is_err());
+        assert!(ResponseHead::parse(b"HTTP/1.1 200 OK\r\n").is_err());
+    }
+}
