@@ -101,6 +101,10 @@ fn parse_args(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
                 let _ = e.print();
                 0
             }
+            ErrorKind::MissingRequiredArgument => {
+                eprintln!("{prog}: error: a URL is required: {prog} [METHOD] URL [REQUEST_ITEM ...] (see '{prog} --help')");
+                ExitStatus::Error.code()
+            }
             _ => {
                 let text = e.to_string();
                 let message: Vec<&str> = text

@@ -21,7 +21,7 @@ pub enum RequestType {
 #[derive(Debug, Parser)]
 #[command(
     name = "http",
-    version,
+    disable_version_flag = true,
     about = "courier: a friendly command-line HTTP client",
     override_usage = "http [OPTIONS] [METHOD] URL [REQUEST_ITEM ...]",
     disable_help_flag = true,
@@ -77,10 +77,21 @@ pub struct Args {
 
     // ---- Authentication ----------------------------------------------------------------------
     /// Credentials: USER:PASS for basic auth, or a TOKEN with --auth-type=bearer.
-    #[arg(short = 'a', long, value_name = "USER[:PASS] | TOKEN", help_heading = "Authentication")]
+    #[arg(
+        short = 'a',
+        long,
+        value_name = "USER[:PASS] | TOKEN",
+        help_heading = "Authentication"
+    )]
     pub auth: Option<String>,
     /// The authentication scheme for --auth.
-    #[arg(short = 'A', long, value_enum, value_name = "TYPE", help_heading = "Authentication")]
+    #[arg(
+        short = 'A',
+        long,
+        value_enum,
+        value_name = "TYPE",
+        help_heading = "Authentication"
+    )]
     pub auth_type: Option<AuthType>,
 
     // ---- Network -----------------------------------------------------------------------------
@@ -105,8 +116,16 @@ pub struct Args {
     #[arg(short = 'I', long, help_heading = "Troubleshooting")]
     pub ignore_stdin: bool,
     /// The scheme for URLs typed without one (the `https` program always uses https).
-    #[arg(long, value_name = "SCHEME", default_value = "http", help_heading = "Troubleshooting")]
+    #[arg(
+        long,
+        value_name = "SCHEME",
+        default_value = "http",
+        help_heading = "Troubleshooting"
+    )]
     pub default_scheme: String,
+    /// Print the version and exit.
+    #[arg(long, help_heading = "Troubleshooting")]
+    pub version: bool,
     /// Print help.
     #[arg(long, action = ArgAction::Help, help_heading = "Troubleshooting")]
     pub help: Option<bool>,

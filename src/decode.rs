@@ -48,7 +48,9 @@ pub fn codings(head: &ResponseHead) -> Result<Option<Vec<Coding>>> {
                 _ => unknown = true,
             }
             if out.len() > MAX_ENCODINGS {
-                bail!("Refusing a response with more than {MAX_ENCODINGS} stacked Content-Encodings");
+                bail!(
+                    "Refusing a response with more than {MAX_ENCODINGS} stacked Content-Encodings"
+                );
             }
         }
     }
@@ -79,7 +81,11 @@ pub struct DecodeError {
 
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Error decoding the response body: {} ({})", self.source, self.coding)
+        write!(
+            f,
+            "Error decoding the response body: {} ({})",
+            self.source, self.coding
+        )
     }
 }
 
@@ -125,7 +131,9 @@ fn decoder(coding: Coding, source: Source) -> BodyRead {
         Coding::Deflate => {
             // "deflate" is meant to be zlib-wrapped, but many servers send raw deflate.
             let zlib = source.first.as_ref().is_some_and(|b| {
-                b.len() >= 2 && b[0] & 0x0f == 8 && (u16::from(b[0]) << 8 | u16::from(b[1])) % 31 == 0
+                b.len() >= 2
+                    && b[0] & 0x0f == 8
+                    && (u16::from(b[0]) << 8 | u16::from(b[1])) % 31 == 0
             });
             if zlib {
                 Box::new(flate2::read::ZlibDecoder::new(source))
@@ -180,7 +188,8 @@ impl Read for Lazy {
 /// Errors from the connection below (timeouts, resets) come wrapped by ureq, or are the
 /// kinds a socket produces; everything else met while decoding is bad data.
 fn is_connection_error(e: &io::Error) -> bool {
-    e.get_ref().is_some_and(|inner| inner.is::<ureq::Error>() || inner.is::<DecodeError>())
+    e.get_ref()
+        .is_some_and(|inner| inner.is::<ureq::Error>() || inner.is::<DecodeError>())
         || matches!(
             e.kind(),
             io::ErrorKind::ConnectionReset
@@ -235,8 +244,14 @@ mod tests {
         assert!(err.to_string().contains("(gzip)"), "{err}");
         let mut truncated = gzip(&[7u8; 5000]);
         truncated.truncate(truncated.len() / 2);
-        assert!(run("gzip", truncated).unwrap_err().to_string().contains("(gzip)"));
-        assert!(run("br", vec![0xff; 64]).unwrap_err().to_string().contains("(br)"));
+        assert!(run("gzip", truncated)
+            .unwrap_err()
+            .to_string()
+            .contains("(gzip)"));
+        assert!(run("br", vec![0xff; 64])
+            .unwrap_err()
+            .to_string()
+            .contains("(br)"));
     }
 
     #[test]

@@ -1,2 +1,4 @@
 // TEMPORARY STUB: replaced by the Python-compatible serializer.
-pub fn to_python_json(v: &serde_json::Value) -> String { serde_json::to_string(v).unwrap_or_default() }
+pub fn to_python_json(v: &serde_json::Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}

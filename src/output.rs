@@ -216,9 +216,18 @@ mod tests {
         assert_eq!(choice(None, 0, false, true), PrintSet::parse("hb").unwrap());
         assert_eq!(choice(None, 0, false, false), PrintSet::parse("b").unwrap());
         assert_eq!(choice(None, 0, true, false), PrintSet::parse("HB").unwrap());
-        assert_eq!(choice(None, 1, false, false), PrintSet::parse("HBhb").unwrap());
-        assert_eq!(choice(Some("h"), 2, false, false), PrintSet::parse("h").unwrap());
-        assert!(PrintSet::parse("Hz").unwrap_err().to_string().contains("--print=Hz"));
+        assert_eq!(
+            choice(None, 1, false, false),
+            PrintSet::parse("HBhb").unwrap()
+        );
+        assert_eq!(
+            choice(Some("h"), 2, false, false),
+            PrintSet::parse("h").unwrap()
+        );
+        assert!(PrintSet::parse("Hz")
+            .unwrap_err()
+            .to_string()
+            .contains("--print=Hz"));
     }
 
     #[test]
@@ -231,7 +240,10 @@ mod tests {
         p.begin().unwrap();
         p.write(b"RESP\r\n\r\nbody").unwrap();
         p.end(true).unwrap();
-        assert_eq!(&buf.0.lock().unwrap()[..], b"HEAD\r\n\r\n\n\nRESP\r\n\r\nbody");
+        assert_eq!(
+            &buf.0.lock().unwrap()[..],
+            b"HEAD\r\n\r\n\n\nRESP\r\n\r\nbody"
+        );
     }
 
     #[test]

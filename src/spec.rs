@@ -49,13 +49,20 @@ pub struct Body {
 pub enum Part {
     Bytes(Vec<u8>),
     /// A file read while sending. `len` is known for regular files (not pipes or devices).
-    File { path: PathBuf, len: Option<u64> },
+    File {
+        path: PathBuf,
+        len: Option<u64>,
+    },
     /// Standard input: what was read ahead, then whatever is still unread.
-    Stdin { read_ahead: Vec<u8>, at_eof: bool },
+    Stdin {
+        read_ahead: Vec<u8>,
+        at_eof: bool,
+    },
 }
 
 impl Part {
-    pub fn len(&self) -> Option<u64> {
+    /// The part's length in bytes, when known before sending.
+    pub fn known_len(&self) -> Option<u64> {
         match self {
             Part::Bytes(b) => Some(b.len() as u64),
             Part::File { len, .. } => *len,
@@ -74,7 +81,7 @@ impl Body {
         if self.deflate_stream {
             return None;
         }
-        self.parts.iter().map(Part::len).sum()
+        self.parts.iter().map(Part::known_len).sum()
     }
 
     /// The whole body when it is already in memory (what `--compress` may shrink up front).

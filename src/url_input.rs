@@ -102,7 +102,9 @@ fn decode(text: &str) -> String {
 /// The path exactly as typed (for `--path-as-is`): between the authority and `?`/`#`.
 fn raw_path(full: &str) -> String {
     let after_scheme = full.split_once("://").map(|(_, r)| r).unwrap_or(full);
-    let start = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
+    let start = after_scheme
+        .find(['/', '?', '#'])
+        .unwrap_or(after_scheme.len());
     let rest = &after_scheme[start..];
     let end = rest.find(['?', '#']).unwrap_or(rest.len());
     let path = &rest[..end];
@@ -132,12 +134,8 @@ pub fn parse_url(
         Some(h) if !h.is_empty() => h.to_string(),
         _ => return Err(format!("Invalid URL '{full}': No host supplied")),
     };
-    let credentials = (!url.username().is_empty() || url.password().is_some()).then(|| {
-        (
-            decode(url.username()),
-            decode(url.password().unwrap_or("")),
-        )
-    });
+    let credentials = (!url.username().is_empty() || url.password().is_some())
+        .then(|| (decode(url.username()), decode(url.password().unwrap_or(""))));
     // Setting these cannot fail on an http(s) URL with a host.
     let _ = url.set_username("");
     let _ = url.set_password(None);
@@ -183,7 +181,10 @@ mod tests {
 
     #[test]
     fn shorthands_and_default_scheme() {
-        assert_eq!(complete_url(":3000/bar", "http"), "http://localhost:3000/bar");
+        assert_eq!(
+            complete_url(":3000/bar", "http"),
+            "http://localhost:3000/bar"
+        );
         assert_eq!(complete_url(":/foo", "http"), "http://localhost/foo");
         assert_eq!(complete_url(":", "http"), "http://localhost");
         assert_eq!(complete_url("://pie.dev", "http"), "http://pie.dev");
@@ -218,7 +219,10 @@ mod tests {
 
     #[test]
     fn dot_segments_unless_path_as_is() {
-        assert_eq!(p("example.org/./../../etc/password").target, "/etc/password");
+        assert_eq!(
+            p("example.org/./../../etc/password").target,
+            "/etc/password"
+        );
         let params = vec![("param".to_string(), "value".to_string())];
         let u = parse_url("example.org/./../../etc/password", "http", true, &params).unwrap();
         assert_eq!(u.target, "/./../../etc/password?param=value");
@@ -232,14 +236,19 @@ mod tests {
         assert_eq!(u.credentials, Some(("us@er".into(), "p:ss".into())));
         assert_eq!(u.url.as_str(), "http://example.org/x");
         assert_eq!(u.host, "example.org");
-        assert_eq!(p("user@example.org").credentials, Some(("user".into(), "".into())));
+        assert_eq!(
+            p("user@example.org").credentials,
+            Some(("user".into(), "".into()))
+        );
         assert_eq!(p("example.org/#frag").url.as_str(), "http://example.org/");
     }
 
     #[test]
     fn refusals() {
         for bad in ["http://a\r\nb/", "example.org/\tx", "exa\0mple.org"] {
-            assert!(parse_url(bad, "http", false, &[]).unwrap_err().contains("control"));
+            assert!(parse_url(bad, "http", false, &[])
+                .unwrap_err()
+                .contains("control"));
         }
         assert!(parse_url("http://", "http", false, &[])
             .unwrap_err()

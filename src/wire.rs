@@ -81,7 +81,10 @@ mod tests {
         let head = ResponseHead::parse(raw).unwrap();
         assert_eq!(head.status_line(), "HTTP/1.1 299 Totally Custom Reason");
         let names: Vec<_> = head.headers.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["X-Mixed-CASE", "Set-Cookie", "x-other", "set-cookie"]);
+        assert_eq!(
+            names,
+            ["X-Mixed-CASE", "Set-Cookie", "x-other", "set-cookie"]
+        );
         assert_eq!(head.header("SET-COOKIE"), Some(&b"a"[..]));
     }
 

@@ -31,7 +31,8 @@ fn records_content_length_request_and_replies() {
     let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
     let srv = Server::start(vec![Reply::raw(reply)]);
     let mut s = connect(&srv);
-    let req = b"POST /p?q=1 HTTP/1.1\r\nHost: x\r\nX-CamelCase: 1\r\nContent-Length: 5\r\n\r\nhello";
+    let req =
+        b"POST /p?q=1 HTTP/1.1\r\nHost: x\r\nX-CamelCase: 1\r\nContent-Length: 5\r\n\r\nhello";
     s.write_all(req).unwrap();
     assert_eq!(read_exact_n(&mut s, reply.len()), reply);
     drop(s);
@@ -72,7 +73,10 @@ fn records_chunked_request() {
 
 #[test]
 fn dechunk_rejects_incomplete_and_bad() {
-    assert_eq!(dechunk(b"3\r\nabc\r\n0\r\n\r\n"), Some((b"abc".to_vec(), 13)));
+    assert_eq!(
+        dechunk(b"3\r\nabc\r\n0\r\n\r\n"),
+        Some((b"abc".to_vec(), 13))
+    );
     assert_eq!(dechunk(b"3\r\nabc\r\n"), None);
     assert_eq!(dechunk(b"zz\r\nabc\r\n0\r\n\r\n"), None);
 }
@@ -159,7 +163,8 @@ fn drip_and_reset() {
 fn hang_never_answers() {
     let srv = Server::start(vec![Reply::hang()]);
     let mut s = connect(&srv);
-    s.set_read_timeout(Some(Duration::from_millis(400))).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(400)))
+        .unwrap();
     s.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
     let mut buf = [0u8; 16];
     let e = s.read(&mut buf).unwrap_err();
@@ -228,7 +233,10 @@ fn runner_stdin_modes() {
     };
     sh().run().success().stdout_is("in:");
     sh().stdin_bytes("abc").run().success().stdout_is("in:abc");
-    sh().stdin(Stdin::Closed).run().success().stdout_is("in:closed");
+    sh().stdin(Stdin::Closed)
+        .run()
+        .success()
+        .stdout_is("in:closed");
     let r = sh()
         .stdin(Stdin::Delayed(Duration::from_millis(500), b"late".to_vec()))
         .run();
@@ -241,12 +249,16 @@ fn runner_stdin_modes() {
         .run();
     assert!(r.killed && r.elapsed < Duration::from_secs(3));
     // The environment is hermetic.
-    let r = Cmd::program("sh", "/bin/sh")
-        .args(["-c", "env"])
-        .run();
+    let r = Cmd::program("sh", "/bin/sh").args(["-c", "env"]).run();
     let env = r.stdout_str();
     assert!(env.contains("COURIER_CONFIG_DIR="), "{env}");
-    for var in ["http_proxy=", "HTTPS_PROXY=", "ALL_PROXY=", "NO_PROXY=", "NO_COLOR="] {
+    for var in [
+        "http_proxy=",
+        "HTTPS_PROXY=",
+        "ALL_PROXY=",
+        "NO_PROXY=",
+        "NO_COLOR=",
+    ] {
         assert!(!env.contains(var), "{var} leaked into the child env");
     }
 }

@@ -64,11 +64,7 @@ fn file_part(item: &Item) -> Result<(std::path::PathBuf, Option<u64>, Option<Str
         bail!("'{}': '{}' is a directory", item.orig, path.display());
     }
     let len = meta.is_file().then_some(meta.len());
-    let mime = mime.or_else(|| {
-        mime_guess::from_path(&path)
-            .first_raw()
-            .map(str::to_string)
-    });
+    let mime = mime.or_else(|| mime_guess::from_path(&path).first_raw().map(str::to_string));
     Ok((path, len, mime))
 }
 
@@ -78,7 +74,10 @@ pub fn build_body(
     stdin: Option<&mut dyn FnMut() -> Result<Part>>,
 ) -> Result<BuiltBody> {
     let request_type = args.request_type();
-    let form = matches!(request_type, Some(RequestType::Form | RequestType::Multipart));
+    let form = matches!(
+        request_type,
+        Some(RequestType::Form | RequestType::Multipart)
+    );
     let data: Vec<&Item> = items.iter().filter(|i| is_data(i.sep)).collect();
     let files: Vec<&Item> = items.iter().filter(|i| i.sep == Sep::File).collect();
 
@@ -211,8 +210,10 @@ fn compress(built: &mut BuiltBody, force: bool) -> Result<()> {
     use std::io::Write;
     match built.body.as_bytes() {
         Some(plain) => {
-            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-            enc.write_all(&plain).context("compressing the request body")?;
+            let mut enc =
+                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            enc.write_all(&plain)
+                .context("compressing the request body")?;
             let packed = enc.finish().context("compressing the request body")?;
             if force || packed.len() < plain.len() {
                 built.body.parts = vec![Part::Bytes(packed)];

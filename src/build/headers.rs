@@ -38,7 +38,10 @@ pub fn merge(defaults: Vec<Header>, user: &[UserHeader]) -> Vec<Header> {
         }
     };
     for default in defaults {
-        if touched.iter().any(|t| t.eq_ignore_ascii_case(&default.name)) {
+        if touched
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&default.name))
+        {
             take_all(&default.name, &mut out);
         } else {
             out.push(default);
@@ -79,18 +82,30 @@ mod tests {
         (name.into(), None)
     }
     fn render(hs: &[Header]) -> Vec<String> {
-        hs.iter().map(|h| format!("{}: {}", h.name, h.value)).collect()
+        hs.iter()
+            .map(|h| format!("{}: {}", h.name, h.value))
+            .collect()
     }
 
     #[test]
     fn user_values_replace_defaults_in_place_with_their_case() {
         let out = merge(
             vec![h("Host", "x"), h("Accept", "*/*"), h("User-Agent", "c")],
-            &[set("X-A", "1"), set("ACCEPT", "text/html"), set("accept", "b")],
+            &[
+                set("X-A", "1"),
+                set("ACCEPT", "text/html"),
+                set("accept", "b"),
+            ],
         );
         assert_eq!(
             render(&out),
-            ["Host: x", "ACCEPT: text/html", "accept: b", "User-Agent: c", "X-A: 1"]
+            [
+                "Host: x",
+                "ACCEPT: text/html",
+                "accept: b",
+                "User-Agent: c",
+                "X-A: 1"
+            ]
         );
     }
 
@@ -98,7 +113,12 @@ mod tests {
     fn unset_removes_defaults_and_earlier_values() {
         let out = merge(
             vec![h("Accept", "*/*"), h("User-Agent", "c")],
-            &[set("Foo", "bar"), unset("Foo"), set("Foo", "quux"), unset("Accept")],
+            &[
+                set("Foo", "bar"),
+                unset("Foo"),
+                set("Foo", "quux"),
+                unset("Accept"),
+            ],
         );
         assert_eq!(render(&out), ["User-Agent: c", "Foo: quux"]);
         let out = merge(vec![], &[set("Foo", "bar"), unset("Foo")]);
@@ -109,7 +129,12 @@ mod tests {
     fn repeats_are_kept_and_grouped_by_name() {
         let out = merge(
             vec![],
-            &[set("Cookie", "one"), set("X", "1"), set("Cookie", "two"), set("E", "")],
+            &[
+                set("Cookie", "one"),
+                set("X", "1"),
+                set("Cookie", "two"),
+                set("E", ""),
+            ],
         );
         assert_eq!(render(&out), ["Cookie: one", "Cookie: two", "X: 1", "E: "]);
     }

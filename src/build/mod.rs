@@ -22,9 +22,28 @@ pub const JSON_ACCEPT: &str = "application/json, */*;q=0.5";
 
 /// Methods recognised by name even when the next argument is a request item.
 const KNOWN_METHODS: &[&str] = &[
-    "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY",
-    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "PURGE", "LINK",
-    "UNLINK", "SEARCH", "REPORT",
+    "GET",
+    "HEAD",
+    "POST",
+    "PUT",
+    "DELETE",
+    "CONNECT",
+    "OPTIONS",
+    "TRACE",
+    "PATCH",
+    "QUERY",
+    "PROPFIND",
+    "PROPPATCH",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "LOCK",
+    "UNLOCK",
+    "PURGE",
+    "LINK",
+    "UNLINK",
+    "SEARCH",
+    "REPORT",
 ];
 
 /// What the program brings besides the arguments.
@@ -106,9 +125,9 @@ fn auth_header(args: &Args, url_credentials: Option<(String, String)>) -> Result
         AuthType::Bearer => Ok(Some(format!("Bearer {raw}"))),
         AuthType::Basic => match raw.split_once(':') {
             Some((user, pass)) => Ok(Some(basic(user, pass))),
-            None => bail!(
-                "--auth {raw:?} has no password: use USER:PASS (USER: for an empty password)"
-            ),
+            None => {
+                bail!("--auth {raw:?} has no password: use USER:PASS (USER: for an empty password)")
+            }
         },
     }
 }
@@ -193,8 +212,9 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
     let user_headers: Vec<_> = user_headers
         .into_iter()
         .filter(|(name, value)| {
-            !framing.iter().any(|f| f.eq_ignore_ascii_case(name))
-                && !(name.eq_ignore_ascii_case("Host") && value.is_none())
+            let framing = framing.iter().any(|f| f.eq_ignore_ascii_case(name));
+            let unset_host = name.eq_ignore_ascii_case("Host") && value.is_none();
+            !(framing || unset_host)
         })
         .collect();
     // An explicit Authorization item is replaced by -a/URL credentials, as requests does.

@@ -7,7 +7,10 @@ use crate::spec::Part;
 
 /// One form field of a multipart body.
 pub enum Field {
-    Text { name: String, value: String },
+    Text {
+        name: String,
+        value: String,
+    },
     File {
         name: String,
         path: PathBuf,
@@ -57,7 +60,10 @@ pub fn encode(fields: &[Field], boundary: &str) -> Vec<Part> {
                     quoted(&file_name)
                 ));
                 if let Some(mime) = mime {
-                    head.push_str(&format!("Content-Type: {}\r\n", mime.replace(['\r', '\n'], "")));
+                    head.push_str(&format!(
+                        "Content-Type: {}\r\n",
+                        mime.replace(['\r', '\n'], "")
+                    ));
                 }
                 head.push_str("\r\n");
                 parts.push(Part::Bytes(std::mem::take(&mut head).into_bytes()));

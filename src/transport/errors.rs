@@ -6,20 +6,29 @@
 use crate::exit::{ExitStatus, Fatal};
 
 /// A one-line description of a failed exchange with `authority` (host:port).
-pub fn describe(err: ureq::Error, authority: &str, timeout: Option<std::time::Duration>) -> anyhow::Error {
+pub fn describe(
+    err: ureq::Error,
+    authority: &str,
+    timeout: Option<std::time::Duration>,
+) -> anyhow::Error {
     use ureq::Error as E;
-    let host = authority.rsplit_once(':').map(|(h, _)| h).unwrap_or(authority);
+    let host = authority
+        .rsplit_once(':')
+        .map(|(h, _)| h)
+        .unwrap_or(authority);
     let msg = match err {
         E::Timeout(_) => {
-            let secs = timeout.map(|t| format_secs(t.as_secs_f64())).unwrap_or_else(|| "30".into());
+            let secs = timeout
+                .map(|t| format_secs(t.as_secs_f64()))
+                .unwrap_or_else(|| "30".into());
             return Fatal::new(ExitStatus::Timeout, format!("Request timed out ({secs}s).")).into();
         }
         E::HostNotFound => format!("Couldn't resolve host '{host}': no usable address"),
         E::Io(io) => io_message(&io, host, authority),
         E::Protocol(p) => format!("Malformed response from {authority}: {p}"),
-        E::LargeResponseHeader(n, limit) => format!(
-            "Response headers from {authority} are too large ({n} bytes, limit {limit})"
-        ),
+        E::LargeResponseHeader(n, limit) => {
+            format!("Response headers from {authority} are too large ({n} bytes, limit {limit})")
+        }
         E::BodyExceedsLimit(n) => format!("Response body from {authority} exceeds {n} bytes"),
         E::ConnectionFailed => format!("Couldn't connect to {authority}"),
         other => format!("Request to {authority} failed: {other}"),
@@ -36,7 +45,9 @@ fn io_message(io: &std::io::Error, host: &str, authority: &str) -> String {
     match io.kind() {
         K::ConnectionRefused => format!("Couldn't connect to {authority}: connection refused"),
         K::ConnectionReset => format!("Connection to {authority} was reset by the server"),
-        K::UnexpectedEof => format!("Connection to {authority} closed before the response was complete"),
+        K::UnexpectedEof => {
+            format!("Connection to {authority} closed before the response was complete")
+        }
         K::InvalidData => format!("TLS or protocol error with {authority}: {text}"),
         K::TimedOut => format!("Connection to {authority} timed out: {text}"),
         _ => format!("Error talking to {authority}: {text}"),

@@ -55,11 +55,11 @@ impl Transport {
             .timeout_per_write(timeout)
             .build();
         let tape = SharedTape::default();
-        let connector = ()
-            .chain(ConnectProxyConnector::default())
-            .chain(TcpConnector::default())
-            .chain(RustlsConnector::default())
-            .chain(RecordingConnector { tape: tape.clone() });
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(RustlsConnector::default())
+                .chain(RecordingConnector { tape: tape.clone() });
         Transport {
             agent: Agent::with_parts(config, connector, DefaultResolver::default()),
             tape,
@@ -114,7 +114,11 @@ impl Transport {
 
     /// Turns an error met while reading the response body into a user-facing one.
     pub fn body_error(&self, err: std::io::Error, spec: &RequestSpec) -> anyhow::Error {
-        errors::describe(ureq::Error::from(err), &authority_with_port(&spec.url), self.timeout)
+        errors::describe(
+            ureq::Error::from(err),
+            &authority_with_port(&spec.url),
+            self.timeout,
+        )
     }
 }
 

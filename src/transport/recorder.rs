@@ -76,7 +76,10 @@ impl Tape {
 
 /// The length of the head at the start of `bytes`, blank line included.
 pub fn head_end(bytes: &[u8]) -> Option<usize> {
-    let crlf = bytes.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
+    let crlf = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4);
     let lf = bytes.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
     match (crlf, lf) {
         (Some(a), Some(b)) => Some(a.min(b)),
@@ -188,10 +191,15 @@ mod tests {
     #[test]
     fn interim_heads_are_skipped() {
         let mut tape = Tape::default();
-        tape.record_received(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early\r\nLink: x\r\n\r\nHTTP/1.1 2");
+        tape.record_received(
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early\r\nLink: x\r\n\r\nHTTP/1.1 2",
+        );
         assert!(tape.response_head().is_none());
         tape.record_received(b"00 OK\r\nX: 1\r\n\r\nbody");
-        assert_eq!(tape.response_head().unwrap(), b"HTTP/1.1 200 OK\r\nX: 1\r\n\r\n");
+        assert_eq!(
+            tape.response_head().unwrap(),
+            b"HTTP/1.1 200 OK\r\nX: 1\r\n\r\n"
+        );
     }
 
     #[test]

@@ -83,10 +83,7 @@ mod tests {
         let body = Body {
             parts: vec![
                 Part::Bytes(b"a-".to_vec()),
-                Part::File {
-                    path,
-                    len: Some(4),
-                },
+                Part::File { path, len: Some(4) },
                 Part::Bytes(b"-z".to_vec()),
             ],
             ..Body::default()
@@ -107,10 +104,15 @@ mod tests {
             chunked: true,
         };
         let mut packed = Vec::new();
-        body_reader(&body, None).unwrap().read_to_end(&mut packed).unwrap();
+        body_reader(&body, None)
+            .unwrap()
+            .read_to_end(&mut packed)
+            .unwrap();
         assert!(packed.len() < 100);
         let mut plain = Vec::new();
-        flate2::read::ZlibDecoder::new(&packed[..]).read_to_end(&mut plain).unwrap();
+        flate2::read::ZlibDecoder::new(&packed[..])
+            .read_to_end(&mut plain)
+            .unwrap();
         assert_eq!(plain.len(), 10_000);
     }
 }

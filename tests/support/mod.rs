@@ -272,7 +272,11 @@ impl Run {
             self.prog,
             self.args,
             self.code(),
-            if self.killed { " (killed at timeout)" } else { "" },
+            if self.killed {
+                " (killed at timeout)"
+            } else {
+                ""
+            },
             self.elapsed,
             self.stdout_str(),
             self.stderr_str()
@@ -281,7 +285,11 @@ impl Run {
 
     /// Asserts the exit code and that nothing panicked.
     pub fn code_is(&self, expected: i32) -> &Self {
-        assert!(!self.killed, "the binary did not finish:\n{}", self.describe());
+        assert!(
+            !self.killed,
+            "the binary did not finish:\n{}",
+            self.describe()
+        );
         assert_eq!(
             self.code(),
             Some(expected),

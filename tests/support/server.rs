@@ -336,7 +336,12 @@ impl Server {
             if now >= deadline {
                 break;
             }
-            st = self.shared.changed.wait_timeout(st, deadline - now).unwrap().0;
+            st = self
+                .shared
+                .changed
+                .wait_timeout(st, deadline - now)
+                .unwrap()
+                .0;
         }
         st.requests.clone()
     }
@@ -350,7 +355,12 @@ impl Server {
             if now >= deadline {
                 break;
             }
-            st = self.shared.changed.wait_timeout(st, deadline - now).unwrap().0;
+            st = self
+                .shared
+                .changed
+                .wait_timeout(st, deadline - now)
+                .unwrap()
+                .0;
         }
     }
 }
@@ -626,7 +636,10 @@ impl Conn {
 
 /// Close with RST (SO_LINGER = 0) where we know how; otherwise a plain close.
 fn reset(stream: &TcpStream) {
-    #[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
+    #[cfg(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
     {
         use std::os::fd::AsRawFd;
         #[repr(C)]
@@ -654,7 +667,10 @@ fn reset(stream: &TcpStream) {
             );
         }
     }
-    #[cfg(not(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))))]
+    #[cfg(not(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    )))]
     {
         let _ = stream.shutdown(Shutdown::Both);
     }
