@@ -204,7 +204,7 @@ mod tests {
 
     #[test]
     fn bare_lf_heads_end_too() {
-        assert_eq!(head_end(b"HTTP/1.0 200 OK\nA: b\n\nbody"), Some(21));
+        assert_eq!(head_end(b"HTTP/1.0 200 OK\nA: b\n\nbody"), Some(22));
         assert_eq!(head_end(b"HTTP/1.0 200 OK\r\n"), None);
     }
 }
