@@ -506,14 +506,12 @@ impl Conn {
             }
             match self.stream.read(&mut chunk) {
                 Ok(0) => {
-                    if index.is_some() {
-                        let raw = std::mem::take(&mut self.buf);
-                        // "Until idle or closed": a close ends such a request normally.
-                        let complete = matches!(mode, ReadMode::UntilIdle(_));
-                        self.peer_closed = true;
-                        return Some((self.record(raw, complete), index.unwrap()));
-                    }
-                    return None;
+                    let i = index?;
+                    let raw = std::mem::take(&mut self.buf);
+                    // "Until idle or closed": a close ends such a request normally.
+                    let complete = matches!(mode, ReadMode::UntilIdle(_));
+                    self.peer_closed = true;
+                    return Some((self.record(raw, complete), i));
                 }
                 Ok(n) => {
                     self.buf.extend_from_slice(&chunk[..n]);

@@ -1,0 +1,312 @@
+//! Exit codes and error reporting (reference §5, checklist 29/33): statuses are responses,
+//! `--check-status`, usage errors, timeouts, network failures, hostile server framing.
+//! Every error must be one `http: error: ...` line on stderr, never a panic, never a hang.
+
+mod support;
+
+use std::time::Duration;
+use support::server::{Reply, Server, Step};
+use support::{closed_port, http, Fixtures};
+
+#[test]
+fn success_is_zero() {
+    let srv = Server::start(vec![Reply::ok("fine")]);
+    http()
+        .arg(srv.url("/"))
+        .run()
+        .success()
+        .stdout_is("fine")
+        .stderr_empty();
+}
+
+#[test]
+fn error_statuses_are_responses_without_check_status() {
+    for head in [
+        "HTTP/1.1 500 Internal Server Error",
+        "HTTP/1.1 404 Not Found",
+        "HTTP/1.1 302 Found\r\nLocation: /elsewhere",
+    ] {
+        let srv = Server::start(vec![Reply::http(head, "body")]);
+        http()
+            .arg(srv.url("/"))
+            .run()
+            .success()
+            .stdout_is("body")
+            .stderr_empty();
+        assert_eq!(srv.requests().len(), 1, "{head}: redirect followed?");
+    }
+}
+
+#[test]
+fn check_status_maps_3xx_4xx_5xx() {
+    let cases = [
+        (
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: /x",
+            3,
+            "HTTP 301 Moved Permanently",
+        ),
+        ("HTTP/1.1 404 Not Found", 4, "HTTP 404 Not Found"),
+        (
+            "HTTP/1.1 418 I'm a Teapot, Really",
+            4,
+            "HTTP 418 I'm a Teapot, Really",
+        ),
+        (
+            "HTTP/1.1 500 Internal Server Error",
+            5,
+            "HTTP 500 Internal Server Error",
+        ),
+        (
+            "HTTP/1.1 503 Slow Down Please",
+            5,
+            "HTTP 503 Slow Down Please",
+        ),
+    ];
+    for (head, code, warning) in cases {
+        let srv = Server::start(vec![Reply::http(head, "payload")]);
+        let r = http().args(["--check-status", &srv.url("/")]).run();
+        r.code_is(code).stdout_is("payload");
+        let err = r.stderr_str();
+        let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(
+            lines,
+            [format!("http: warning: {warning}")],
+            "{}",
+            r.describe()
+        );
+    }
+}
+
+#[test]
+fn check_status_with_2xx_is_zero_and_quiet() {
+    for head in ["HTTP/1.1 200 OK", "HTTP/1.1 204 No Content"] {
+        let srv = Server::start(vec![Reply::http(head, "")]);
+        http()
+            .args(["--check-status", &srv.url("/")])
+            .run()
+            .success()
+            .stderr_empty();
+    }
+}
+
+#[test]
+fn unknown_options_exit_1_not_2() {
+    for args in [
+        vec!["--no-such-option", "example.org"],
+        vec!["-Z", "example.org"],
+        vec!["--print=z", "example.org"],
+        vec!["--timeout", "notanumber", "example.org"],
+        vec![],
+    ] {
+        let r = http().args(&args).run();
+        r.code_is(1);
+        assert!(
+            r.stderr_str()
+                .lines()
+                .any(|l| l.starts_with("http: error:")),
+            "no `http: error:` line for {args:?}:\n{}",
+            r.describe()
+        );
+    }
+}
+
+#[test]
+fn timeout_exits_2() {
+    let srv = Server::start(vec![Reply::hang()]);
+    let r = http().args(["--timeout", "1", &srv.url("/slow")]).run();
+    r.code_is(2);
+    assert_eq!(
+        r.single_error_line(),
+        "http: error: Request timed out (1s)."
+    );
+    assert!(
+        r.elapsed >= Duration::from_millis(900) && r.elapsed < Duration::from_secs(6),
+        "took {:?}",
+        r.elapsed
+    );
+    assert_eq!(srv.requests().len(), 1, "the request was not even sent");
+}
+
+#[test]
+fn timeout_while_waiting_for_the_rest_of_the_headers() {
+    let srv = Server::start(vec![Reply::steps(vec![
+        Step::Send(b"HTTP/1.1 200 OK\r\nX-Partial: 1\r\n".to_vec()),
+        Step::Hang,
+    ])]);
+    let r = http().args(["--timeout", "1", &srv.url("/")]).run();
+    r.code_is(2);
+    assert_eq!(
+        r.single_error_line(),
+        "http: error: Request timed out (1s)."
+    );
+}
+
+#[test]
+fn fractional_timeout_is_accepted() {
+    let srv = Server::start(vec![Reply::hang()]);
+    let r = http().args(["--timeout=0.5", &srv.url("/")]).run();
+    r.code_is(2);
+    assert_eq!(
+        r.single_error_line(),
+        "http: error: Request timed out (0.5s)."
+    );
+    assert!(r.elapsed < Duration::from_secs(4));
+}
+
+#[test]
+fn slow_but_steady_server_is_not_a_timeout() {
+    // The timeout bounds each wait, not the whole exchange.
+    let body = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\ndrip!\n".to_vec();
+    let srv = Server::start(vec![Reply::steps(vec![Step::Drip(
+        body,
+        Duration::from_millis(40),
+    )])]);
+    let r = http().args(["--timeout", "1", &srv.url("/")]).run();
+    r.success().stdout_is("drip!\n");
+}
+
+#[test]
+fn connection_refused_names_host_and_port() {
+    let port = closed_port();
+    let r = http()
+        .args(["--timeout", "5", &format!("http://127.0.0.1:{port}/")])
+        .run();
+    let line = r.error_line();
+    assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
+    assert!(line.to_lowercase().contains("refused"), "{line}");
+}
+
+#[test]
+fn dns_failure_says_host_could_not_be_resolved() {
+    let r = http()
+        .args(["--timeout", "5", "http://nonexistent.invalid/"])
+        .run();
+    let line = r.error_line();
+    assert!(line.contains("nonexistent.invalid"), "{line}");
+    assert!(line.to_lowercase().contains("resolve"), "{line}");
+}
+
+#[test]
+fn missing_body_file_names_the_path() {
+    let fx = Fixtures::new();
+    let missing = fx.path().join("nope.json");
+    let r = http()
+        .args([
+            "--offline",
+            "example.org",
+            &format!("@{}", missing.display()),
+        ])
+        .run();
+    assert!(r.error_line().contains(&missing.display().to_string()));
+}
+
+/// A hostile reply must end with exit 1, one error line, promptly, without a panic.
+fn assert_hostile(reply: Reply) -> String {
+    let srv = Server::start(vec![reply]);
+    let r = http().args(["--timeout", "5", &srv.url("/")]).run();
+    let line = r.error_line();
+    assert!(r.elapsed < Duration::from_secs(4), "took {:?}", r.elapsed);
+    line
+}
+
+#[test]
+fn hostile_invalid_chunk_size() {
+    assert_hostile(
+        Reply::raw(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+        )
+        .then_close(),
+    );
+}
+
+#[test]
+fn hostile_overflowing_chunk_size() {
+    assert_hostile(
+        Reply::raw(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nhello\r\n0\r\n\r\n",
+        )
+        .then_close(),
+    );
+}
+
+#[test]
+fn hostile_truncated_chunked_body_then_close() {
+    assert_hostile(
+        Reply::raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nonly part")
+            .then_close(),
+    );
+}
+
+#[test]
+fn hostile_missing_last_chunk_then_close() {
+    assert_hostile(
+        Reply::raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+            .then_close(),
+    );
+}
+
+#[test]
+fn hostile_reset_mid_headers() {
+    assert_hostile(Reply::raw(b"HTTP/1.1 200 OK\r\nContent-Ty").then_reset());
+}
+
+#[test]
+fn hostile_headers_without_final_crlf_then_close() {
+    assert_hostile(Reply::raw(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n").then_close());
+}
+
+#[test]
+fn hostile_close_before_any_byte() {
+    assert_hostile(Reply::steps(vec![Step::Close]));
+}
+
+#[test]
+fn hostile_content_length_not_a_number() {
+    assert_hostile(Reply::raw(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\nhello").then_close());
+}
+
+#[test]
+fn hostile_negative_and_list_content_length() {
+    assert_hostile(Reply::raw(b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nhello").then_close());
+    assert_hostile(Reply::raw(b"HTTP/1.1 200 OK\r\nContent-Length: 1,2\r\n\r\nhello").then_close());
+}
+
+#[test]
+fn hostile_conflicting_content_lengths() {
+    assert_hostile(
+        Reply::raw(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 3\r\n\r\nhello")
+            .then_close(),
+    );
+}
+
+#[test]
+fn hostile_body_shorter_than_content_length_then_close() {
+    assert_hostile(Reply::raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort").then_close());
+}
+
+#[test]
+fn hostile_garbage_status_line() {
+    assert_hostile(Reply::raw(b"SMTP ready\r\n\r\n").then_close());
+}
+
+#[test]
+fn hostile_nul_in_header() {
+    assert_hostile(
+        Reply::raw(b"HTTP/1.1 200 OK\r\nX-Bad: a\0b\r\nContent-Length: 2\r\n\r\nhi").then_close(),
+    );
+}
+
+#[test]
+fn hostile_corrupt_gzip_body() {
+    assert_hostile(Reply::raw(
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!",
+    ));
+}
+
+#[test]
+fn empty_body_with_content_encoding_is_fine() {
+    let srv = Server::start(vec![Reply::raw(
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 0\r\n\r\n",
+    )]);
+    http().arg(srv.url("/")).run().success().stdout_is("");
+}
