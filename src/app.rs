@@ -2,6 +2,8 @@
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -11,6 +13,10 @@ use crate::cli::Args;
 use crate::decode::{self, DecodeError};
 use crate::exit::{status_of, ExitStatus};
 use crate::output::{PrintChoice, PrintSet, Printer};
+use crate::pretty::body::BodySink;
+use crate::pretty::options::{colors_by_default, resolve_pretty, FormatOptions};
+use crate::pretty::theme::{StyleName, Theme};
+use crate::pretty::{charset, Display};
 use crate::spec::RequestSpec;
 use crate::transport::{upload, Transport};
 use crate::{stdin, wire};
@@ -150,6 +156,8 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
             Some("h")
         } else if args.body {
             Some("b")
+        } else if args.meta {
+            Some("m")
         } else {
             None
         }),
@@ -159,13 +167,14 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         stdout_tty: terminals.stdout,
     }
     .resolve()?;
+    let display = display_for(args, terminals.stdout)?;
     let printer = Printer::new(Box::new(io::stdout()), terminals.stdout);
 
     if args.offline {
-        print_offline(&spec, print, &printer)?;
+        print_offline(&spec, print, &printer, &display)?;
         return Ok(ExitStatus::Success);
     }
-    let status = exchange(&spec, print, &printer)?;
+    let status = exchange(&spec, print, &printer, &display)?;
     if args.check_status {
         let exit = ExitStatus::for_http_status(status.0);
         if exit != ExitStatus::Success && (!terminals.stdout || args.quiet == 1) {
@@ -176,45 +185,152 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn print_offline(spec: &RequestSpec, print: PrintSet, printer: &Printer) -> Result<()> {
+/// How output looks in this run: `--pretty`, `--style`, format options, charset, terminal.
+fn display_for(args: &Args, stdout_tty: bool) -> Result<Display> {
+    let mut format = FormatOptions::default();
+    for spec in &args.format_options {
+        format.apply(spec)?;
+    }
+    if args.sorted {
+        format.set_sorted(true);
+    } else if args.unsorted {
+        format.set_sorted(false);
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let term = std::env::var("TERM").ok();
+    let pretty = resolve_pretty(
+        args.pretty,
+        args.style.is_some(),
+        stdout_tty,
+        colors_by_default(no_color, term.as_deref()),
+    );
+    let response_charset = match &args.response_charset {
+        Some(label) => Some(charset::lookup(label).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    if let Some(mime) = &args.response_mime {
+        if mime.matches('/').count() != 1 {
+            anyhow::bail!("'{mime}' doesn't look like a mime type; use type/subtype");
+        }
+    }
+    Ok(Display {
+        pretty,
+        format,
+        theme: pretty
+            .colors
+            .then(|| Theme::new(args.style.unwrap_or(StyleName::Auto))),
+        inert: stdout_tty,
+        stream: args.stream,
+        response_charset,
+        response_mime: args.response_mime.clone(),
+        json_flag: args.json,
+    })
+}
+
+fn print_offline(
+    spec: &RequestSpec,
+    print: PrintSet,
+    printer: &Printer,
+    display: &Display,
+) -> Result<()> {
     if !print.any_request() {
         return Ok(());
     }
     printer.begin()?;
     if print.request_head {
-        printer.write(&wire::render_request_head(spec))?;
+        printer.write(&display.head(&wire::render_request_head(spec)))?;
     }
     if print.request_body {
         let mut body = upload::body_reader(&spec.body, None)?;
-        io::copy(&mut body, &mut printer.writer()).context("reading the request body")?;
+        let mut sink = request_sink(spec, display, print, printer);
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = body.read(&mut buf).context("reading the request body")?;
+            if n == 0 {
+                break;
+            }
+            sink.push(&buf[..n])?;
+        }
+        sink.finish()?;
     }
     printer.end(print.request_body)?;
     Ok(())
 }
 
+/// The display pipeline for the request body (formatted like a response body of its type).
+fn request_sink(
+    spec: &RequestSpec,
+    display: &Display,
+    print: PrintSet,
+    printer: &Printer,
+) -> BodySink {
+    BodySink::new(
+        &display.for_request(),
+        spec.header("Content-Type"),
+        print.request_head,
+        Box::new(printer.writer()),
+    )
+}
+
+/// Lets the transport's body tee feed the request's display pipeline.
+#[derive(Clone)]
+struct SharedSink(Arc<Mutex<Option<BodySink>>>);
+
+impl SharedSink {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<BodySink>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Write for SharedSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(sink) = self.lock().as_mut() {
+            sink.push(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Sends the request, printing as it goes; returns the final status code and reason.
-fn exchange(spec: &RequestSpec, print: PrintSet, printer: &Printer) -> Result<(u16, String)> {
+fn exchange(
+    spec: &RequestSpec,
+    print: PrintSet,
+    printer: &Printer,
+    display: &Display,
+) -> Result<(u16, String)> {
+    let started = Instant::now();
     let transport = Transport::new(spec.options.timeout);
     let head_hook = print.any_request().then(|| {
         let printer = printer.clone();
+        let display = display.clone();
         let print_head = print.request_head;
         Box::new(move |head: &[u8]| {
             let _ = printer.begin();
             if print_head {
-                let _ = printer.write(head);
+                let _ = printer.write(&display.head(head));
             }
         }) as Box<dyn FnMut(&[u8]) + Send>
     });
+    let req_sink = SharedSink(Arc::new(Mutex::new(None)));
     let body = if spec.body.is_empty() {
         None
     } else {
-        let tee = print
-            .request_body
-            .then(|| Box::new(printer.writer()) as Box<dyn Write + Send>);
+        let tee = print.request_body.then(|| {
+            *req_sink.lock() = Some(request_sink(spec, display, print, printer));
+            Box::new(req_sink.clone()) as Box<dyn Write + Send>
+        });
         Some(upload::body_reader(&spec.body, tee)?)
     };
 
     let response = transport.send(spec, body, head_hook)?;
+    let sink = req_sink.lock().take();
+    if let Some(sink) = sink {
+        sink.finish()?;
+    }
     if print.any_request() {
         printer.end(print.request_body)?;
     }
@@ -224,24 +340,48 @@ fn exchange(spec: &RequestSpec, print: PrintSet, printer: &Printer) -> Result<(u
         printer.begin()?;
     }
     if print.response_head {
-        printer.write(&head.raw)?;
+        printer.write(&display.head(&head.raw))?;
     }
-    if print.response_body {
+    if print.needs_response_body() {
+        let content_type = head
+            .header("Content-Type")
+            .map(|v| String::from_utf8_lossy(v).into_owned());
+        let mut sink = print.response_body.then(|| {
+            BodySink::new(
+                display,
+                content_type.as_deref(),
+                print.response_head,
+                Box::new(printer.writer()),
+            )
+        });
         let body = decode::decode(head, Box::new(response.body.into_reader()))?;
-        copy_body(body, printer).map_err(|e| match e.get_ref() {
+        copy_body(body, sink.as_mut(), printer).map_err(|e| match e.get_ref() {
             Some(inner) if inner.is::<DecodeError>() => anyhow::Error::msg(inner.to_string()),
             _ => transport.body_error(e, spec),
         })?;
+        if let Some(sink) = sink {
+            sink.finish()?;
+        }
     }
     if print.any_response() {
         printer.end(print.response_body)?;
+    }
+    if print.meta {
+        printer.begin()?;
+        printer.write(&display.meta(started.elapsed()))?;
+        printer.end(false)?;
     }
     printer.flush()?;
     Ok((head.status, head.reason.clone()))
 }
 
-/// Streams the body to the printer in large chunks; stops reading if the reader went away.
-fn copy_body(mut body: Box<dyn Read + Send>, printer: &Printer) -> io::Result<()> {
+/// Streams the body through the display pipeline (or just drains it, for `m` alone) in large
+/// chunks; stops reading once nothing more will be shown.
+fn copy_body(
+    mut body: Box<dyn Read + Send>,
+    mut sink: Option<&mut BodySink>,
+    printer: &Printer,
+) -> io::Result<()> {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match body.read(&mut buf) {
@@ -250,9 +390,11 @@ fn copy_body(mut body: Box<dyn Read + Send>, printer: &Printer) -> io::Result<()
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        printer.write(&buf[..n])?;
-        if printer.closed() {
-            return Ok(());
+        if let Some(sink) = sink.as_deref_mut() {
+            sink.push(&buf[..n])?;
+            if sink.done() || printer.closed() {
+                return Ok(());
+            }
         }
     }
 }

@@ -5,6 +5,9 @@
 
 use clap::{ArgAction, Parser, ValueEnum};
 
+pub use crate::pretty::options::PrettyArg;
+pub use crate::pretty::theme::StyleName;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuthType {
     Basic,
@@ -57,20 +60,66 @@ pub struct Args {
     #[arg(short = 'x', long, action = ArgAction::Count, help_heading = "Content processing")]
     pub compress: u8,
 
+    // ---- Output processing -------------------------------------------------------------------
+    /// Prettify output: all (format and colors), colors, format, none. Default: all on a
+    /// terminal, none when redirected (then bodies are byte-exact).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        help_heading = "Output processing"
+    )]
+    pub pretty: Option<PrettyArg>,
+    /// Color theme: auto (the terminal's palette), solarized, monochrome.
+    #[arg(
+        short = 's',
+        long,
+        value_enum,
+        value_name = "STYLE",
+        help_heading = "Output processing"
+    )]
+    pub style: Option<StyleName>,
+    /// Sort headers and JSON keys (--format-options=headers.sort:true,json.sort_keys:true).
+    #[arg(long, overrides_with_all = ["sorted", "unsorted"], help_heading = "Output processing")]
+    pub sorted: bool,
+    /// Keep headers and JSON keys in the order received.
+    #[arg(long, overrides_with_all = ["sorted", "unsorted"], help_heading = "Output processing")]
+    pub unsorted: bool,
+    /// Formatting: headers.sort, json.format, json.indent, json.sort_keys, xml.format,
+    /// xml.indent, as key:value pairs separated by commas.
+    #[arg(long, value_name = "OPTIONS", action = ArgAction::Append, help_heading = "Output processing")]
+    pub format_options: Vec<String>,
+    /// Decode the response body with this charset for display (overrides Content-Type's).
+    #[arg(long, value_name = "ENCODING", help_heading = "Output processing")]
+    pub response_charset: Option<String>,
+    /// Format the response body as this MIME type (overrides Content-Type).
+    #[arg(long, value_name = "MIME_TYPE", help_heading = "Output processing")]
+    pub response_mime: Option<String>,
+
     // ---- Output ------------------------------------------------------------------------------
     /// What to print: H request headers, B request body, h response headers, b response body.
     #[arg(short = 'p', long = "print", value_name = "WHAT", help_heading = "Output",
-          overrides_with_all = ["print", "headers", "body"])]
+          overrides_with_all = ["print", "headers", "body", "meta"])]
     pub print: Option<String>,
     /// Print only the response headers (--print=h).
-    #[arg(short = 'h', long, help_heading = "Output", overrides_with_all = ["print", "headers", "body"])]
+    #[arg(short = 'h', long, help_heading = "Output", overrides_with_all = ["print", "headers", "body", "meta"])]
     pub headers: bool,
     /// Print only the response body (--print=b).
-    #[arg(short = 'b', long, help_heading = "Output", overrides_with_all = ["print", "headers", "body"])]
+    #[arg(short = 'b', long, help_heading = "Output", overrides_with_all = ["print", "headers", "body", "meta"])]
     pub body: bool,
-    /// Print the whole exchange (--print=HBhb).
+    /// Print only the response metadata: elapsed time (--print=m).
+    #[arg(short = 'm', long, help_heading = "Output", overrides_with_all = ["print", "headers", "body", "meta"])]
+    pub meta: bool,
+    /// Print the whole exchange (--print=HBhb); twice adds the metadata (HBhbm). Implies --all.
     #[arg(short = 'v', long, action = ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
+    /// Print every exchange of the run (intermediate responses such as redirects and auth
+    /// challenges), not only the last.
+    #[arg(long, help_heading = "Output")]
+    pub all: bool,
+    /// Print the response body line by line as it arrives (NDJSON, server-sent events, logs).
+    #[arg(short = 'S', long, help_heading = "Output")]
+    pub stream: bool,
     /// Print nothing but errors (the response is still received and checked).
     #[arg(short = 'q', long, action = ArgAction::Count, help_heading = "Output")]
     pub quiet: u8,

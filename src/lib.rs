@@ -13,6 +13,7 @@ pub mod items;
 pub mod json_text;
 pub mod nested_json;
 pub mod output;
+pub mod pretty;
 pub mod spec;
 pub mod stdin;
 pub mod transport;

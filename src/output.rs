@@ -17,6 +17,8 @@ pub struct PrintSet {
     pub request_body: bool,
     pub response_head: bool,
     pub response_body: bool,
+    /// `m`: the elapsed time, after the response.
+    pub meta: bool,
 }
 
 impl PrintSet {
@@ -28,6 +30,7 @@ impl PrintSet {
                 'B' => set.request_body = true,
                 'h' => set.response_head = true,
                 'b' => set.response_body = true,
+                'm' => set.meta = true,
                 _ => bail!("Unknown output options: --print={letters}"),
             }
         }
@@ -40,6 +43,11 @@ impl PrintSet {
 
     pub fn any_response(&self) -> bool {
         self.response_head || self.response_body
+    }
+
+    /// Whether the response has to be received at all to print what was asked.
+    pub fn needs_response_body(&self) -> bool {
+        self.response_body || self.meta
     }
 }
 
@@ -61,7 +69,9 @@ impl PrintChoice<'_> {
         if self.quiet {
             return Ok(PrintSet::default());
         }
-        PrintSet::parse(if self.verbose > 0 {
+        PrintSet::parse(if self.verbose > 1 {
+            "HBhbm"
+        } else if self.verbose > 0 {
             "HBhb"
         } else if self.offline {
             "HB"

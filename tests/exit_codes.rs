@@ -78,6 +78,21 @@ fn check_status_maps_3xx_4xx_5xx() {
 }
 
 #[test]
+fn check_status_warning_survives_quiet_when_redirected() {
+    for flag in ["-q", "-qq"] {
+        let srv = Server::start(vec![Reply::http("HTTP/1.1 404 Not Found", "gone")]);
+        let r = http().args([flag, "--check-status", &srv.url("/")]).run();
+        r.code_is(4).stdout_is("");
+        assert_eq!(
+            r.stderr_str().trim(),
+            "http: warning: HTTP 404 Not Found",
+            "{}",
+            r.describe()
+        );
+    }
+}
+
+#[test]
 fn check_status_with_2xx_is_zero_and_quiet() {
     for head in ["HTTP/1.1 200 OK", "HTTP/1.1 204 No Content"] {
         let srv = Server::start(vec![Reply::http(head, "")]);
@@ -248,6 +263,13 @@ fn hostile_missing_last_chunk_then_close() {
 #[test]
 fn hostile_reset_mid_headers() {
     assert_hostile(Reply::raw(b"HTTP/1.1 200 OK\r\nContent-Ty").then_reset());
+}
+
+#[test]
+fn hostile_reset_mid_body() {
+    assert_hostile(
+        Reply::raw(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst ten.").then_reset(),
+    );
 }
 
 #[test]

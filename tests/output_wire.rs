@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::time::Duration;
 use support::server::{Reply, Server};
 use support::{cat, http, Fixtures};
 
@@ -241,6 +242,31 @@ fn offline_multipart_with_file() {
          Content-Type: text/markdown\r\n\r\nJohn is a nice guy who likes pies.\n\r\n\
          --B\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nJohn\r\n--B--\r\n",
     );
+}
+
+#[test]
+fn head_response_has_no_body_despite_content_length() {
+    let head: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n";
+    let srv = Server::start(vec![Reply::raw(head)]); // connection stays open, no body follows
+    let r = http()
+        .args(["--timeout", "5", "-p", "hb", "HEAD", &srv.url("/")])
+        .run();
+    r.success().stdout_is(head);
+    assert!(r.elapsed < Duration::from_secs(3), "took {:?}", r.elapsed);
+    assert_eq!(srv.only_request().method(), "HEAD");
+}
+
+#[test]
+fn no_content_response_has_no_body() {
+    for status in ["204 No Content", "304 Not Modified"] {
+        let head = format!("HTTP/1.1 {status}\r\nX-A: 1\r\n\r\n");
+        let srv = Server::start(vec![Reply::raw(&head)]); // kept open: must not wait for a body
+        let r = http()
+            .args(["--timeout", "5", "-p", "hb", &srv.url("/")])
+            .run();
+        r.success().stdout_is(&head);
+        assert!(r.elapsed < Duration::from_secs(3), "took {:?}", r.elapsed);
+    }
 }
 
 #[test]

@@ -219,6 +219,20 @@ fn control_characters_from_header_files_are_refused() {
 }
 
 #[test]
+fn control_characters_in_credentials_are_refused() {
+    for cred in ["user:pa\nss", "us\r\ner:pass", "user:pass\r\nX-Injected: 1"] {
+        assert_refused(&["-a".to_string(), cred.to_string(), "{url}/".to_string()]);
+    }
+    assert_refused(&[
+        "-A".to_string(),
+        "bearer".to_string(),
+        "-a".to_string(),
+        "tok\r\nen".to_string(),
+        "{url}/".to_string(),
+    ]);
+}
+
+#[test]
 fn basic_auth() {
     let (_, req) = exchange(ok(), &["-a", "user:pass", "{url}/basic-auth/user/pass"]);
     assert_eq!(
