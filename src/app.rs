@@ -59,6 +59,17 @@ impl Terminals {
 /// Runs the program and returns its exit status. Never panics on user or server input.
 pub fn main(program: Program, argv: Vec<OsString>) -> i32 {
     let prog = program.name();
+    // A bug must still end in one line and status 1, not a backtrace.
+    std::panic::set_hook(Box::new(move |info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("{prog}: error: internal error ({what}); please report it");
+        std::process::exit(ExitStatus::Error.code());
+    }));
     let _ = ctrlc::set_handler(move || {
         // Leave the terminal on a fresh line; 130 is the shell's code for SIGINT.
         let _ = io::stderr().write_all(b"\n");

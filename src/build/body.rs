@@ -22,6 +22,8 @@ pub struct BuiltBody {
     pub json_accept: bool,
     /// POST when no method was typed.
     pub implies_post: bool,
+    /// The multipart boundary, when the body is multipart.
+    pub boundary: Option<String>,
 }
 
 fn is_data(sep: Sep) -> bool {
@@ -64,8 +66,18 @@ fn file_part(item: &Item) -> Result<(std::path::PathBuf, Option<u64>, Option<Str
         bail!("'{}': '{}' is a directory", item.orig, path.display());
     }
     let len = meta.is_file().then_some(meta.len());
-    let mime = mime.or_else(|| mime_guess::from_path(&path).first_raw().map(str::to_string));
+    let mime = mime.or_else(|| guess_mime(&path));
     Ok((path, len, mime))
+}
+
+/// The Content-Type for a file, by extension. Where mime_guess and Python's `mimetypes` (what
+/// HTTPie uses) disagree, Python's answer wins: `.xml` is `application/xml`, not `text/xml`.
+fn guess_mime(path: &std::path::Path) -> Option<String> {
+    let first = mime_guess::from_path(path).first_raw()?;
+    Some(match first {
+        "text/xml" => "application/xml".to_string(),
+        other => other.to_string(),
+    })
 }
 
 pub fn build_body(
@@ -118,6 +130,7 @@ pub fn build_body(
         content_encoding: None,
         json_accept: false,
         implies_post: has_data || other_sources > 0,
+        boundary: None,
     };
 
     if let Some(stdin) = stdin {
@@ -165,6 +178,7 @@ pub fn build_body(
             built.body.parts = multipart::encode(&fields, &boundary);
         }
         built.content_type = Some(format!("multipart/form-data; boundary={boundary}"));
+        built.boundary = Some(boundary);
     } else if form {
         let mut pairs = Vec::new();
         for item in &data {

@@ -227,11 +227,16 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
         user_headers
     };
 
+    let mut headers = headers::merge(defaults, &user_headers);
+    if let Some(boundary) = &body.boundary {
+        add_boundary(&mut headers, boundary);
+    }
+
     Ok(RequestSpec {
         method,
         url: parsed.url,
         target: parsed.target,
-        headers: headers::merge(defaults, &user_headers),
+        headers,
         body: body.body,
         options: SendOptions {
             timeout: args
@@ -240,6 +245,20 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
                 .map(std::time::Duration::from_secs_f64),
         },
     })
+}
+
+/// A user's own `Content-Type: multipart/...` gets the body's boundary appended, as HTTPie does,
+/// unless it names one itself.
+fn add_boundary(headers: &mut [Header], boundary: &str) {
+    for h in headers.iter_mut() {
+        let lower = h.value.to_ascii_lowercase();
+        if h.name.eq_ignore_ascii_case("Content-Type")
+            && lower.starts_with("multipart/")
+            && !lower.contains("boundary=")
+        {
+            h.value = format!("{}; boundary={boundary}", h.value);
+        }
+    }
 }
 
 impl Header {
