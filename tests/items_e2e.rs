@@ -354,9 +354,10 @@ fn nested_json_errors_name_the_item() {
 
 #[test]
 fn form_keys_are_literal_and_json_scalars_stringified() {
-    // A20.
+    // A20, except that JSON scalars are written as JSON (`true`), not Python's `True`:
+    // a deliberate fix of HTTPie quirk §10.8 (see README, "Content types").
     let (_, req) = exchange(ok(), &["-f", "{url}/post", "a[b]=1", "n:=1", "t:=true"]);
-    assert_eq!(req.body, b"a%5Bb%5D=1&n=1&t=True");
+    assert_eq!(req.body, b"a%5Bb%5D=1&n=1&t=true");
 }
 
 #[test]
