@@ -332,3 +332,33 @@ fn empty_body_with_content_encoding_is_fine() {
     )]);
     http().arg(srv.url("/")).run().success().stdout_is("");
 }
+
+#[test]
+fn ctrl_c_exits_130_with_a_clean_line() {
+    let srv = Server::start(vec![Reply::hang()]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_http"))
+        .arg(srv.url("/wait"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn http");
+    // Wait until the request has reached the server, so the handler is surely installed.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while srv.requests().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{out:?}");
+    assert_eq!(
+        out.stderr, b"\n",
+        "only a newline, to leave the terminal tidy"
+    );
+}
