@@ -336,7 +336,7 @@ fn empty_body_with_content_encoding_is_fine() {
 #[test]
 fn ctrl_c_exits_130_with_a_clean_line() {
     let srv = Server::start(vec![Reply::hang()]);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_http"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_http"))
         .arg(srv.url("/wait"))
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
