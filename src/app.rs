@@ -1,24 +1,20 @@
 //! The program: parse, build, send, print, and turn the outcome into an exit status.
 
 use std::ffi::OsString;
-use std::io::{self, IsTerminal, Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::io::{self, IsTerminal, Write};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
 
 use crate::build::{self, Inputs};
 use crate::cli::Args;
-use crate::decode::{self, DecodeError};
+use crate::exchange::{self, Exchanger, Follow};
 use crate::exit::{status_of, ExitStatus};
 use crate::output::{PrintChoice, PrintSet, Printer};
-use crate::pretty::body::BodySink;
 use crate::pretty::options::{colors_by_default, resolve_pretty, FormatOptions};
 use crate::pretty::theme::{StyleName, Theme};
 use crate::pretty::{charset, Display};
 use crate::spec::RequestSpec;
-use crate::transport::{upload, Transport};
 use crate::{stdin, wire};
 
 /// Which of the two programs is running: it decides the default scheme and the message prefix.
@@ -185,11 +181,24 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         print_offline(&spec, print, &printer, &display)?;
         return Ok(ExitStatus::Success);
     }
-    let status = exchange(&spec, print, &printer, &display)?;
+    let outcome = Exchanger {
+        print,
+        printer: &printer,
+        display: &display,
+        all: args.all || args.verbose > 0,
+        follow: Follow {
+            enabled: args.follow,
+            max: args.max_redirects,
+        },
+    }
+    .run(&spec)?;
     if args.check_status {
-        let exit = ExitStatus::for_http_status(status.0);
+        let exit = ExitStatus::for_http_status(outcome.status);
         if exit != ExitStatus::Success && (!terminals.stdout || args.quiet == 1) {
-            eprintln!("{prog}: warning: HTTP {} {}", status.0, status.1);
+            eprintln!(
+                "{prog}: warning: HTTP {} {}",
+                outcome.status, outcome.reason
+            );
         }
         return Ok(exit);
     }
@@ -252,160 +261,8 @@ fn print_offline(
         printer.write(&display.head(&wire::render_request_head(spec)))?;
     }
     if print.request_body {
-        let mut body = upload::body_reader(&spec.body, None)?;
-        let mut sink = request_sink(spec, display, print, printer);
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            let n = body.read(&mut buf).context("reading the request body")?;
-            if n == 0 {
-                break;
-            }
-            sink.push(&buf[..n])?;
-        }
-        sink.finish()?;
+        exchange::print_offline_body(spec, display, print, printer)?;
     }
     printer.end(print.request_body)?;
     Ok(())
-}
-
-/// The display pipeline for the request body (formatted like a response body of its type).
-fn request_sink(
-    spec: &RequestSpec,
-    display: &Display,
-    print: PrintSet,
-    printer: &Printer,
-) -> BodySink {
-    BodySink::new(
-        &display.for_request(),
-        spec.header("Content-Type"),
-        print.request_head,
-        Box::new(printer.writer()),
-    )
-}
-
-/// Lets the transport's body tee feed the request's display pipeline.
-#[derive(Clone)]
-struct SharedSink(Arc<Mutex<Option<BodySink>>>);
-
-impl SharedSink {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<BodySink>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-impl Write for SharedSink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if let Some(sink) = self.lock().as_mut() {
-            sink.push(buf)?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Sends the request, printing as it goes; returns the final status code and reason.
-fn exchange(
-    spec: &RequestSpec,
-    print: PrintSet,
-    printer: &Printer,
-    display: &Display,
-) -> Result<(u16, String)> {
-    let started = Instant::now();
-    let transport = Transport::new(spec.options.timeout);
-    let head_hook = print.any_request().then(|| {
-        let printer = printer.clone();
-        let display = display.clone();
-        let print_head = print.request_head;
-        Box::new(move |head: &[u8]| {
-            let _ = printer.begin();
-            if print_head {
-                let _ = printer.write(&display.head(head));
-            }
-        }) as Box<dyn FnMut(&[u8]) + Send>
-    });
-    let req_sink = SharedSink(Arc::new(Mutex::new(None)));
-    let body = if spec.body.is_empty() {
-        None
-    } else {
-        let tee = print.request_body.then(|| {
-            *req_sink.lock() = Some(request_sink(spec, display, print, printer));
-            Box::new(req_sink.clone()) as Box<dyn Write + Send>
-        });
-        Some(upload::body_reader(&spec.body, tee)?)
-    };
-
-    let response = transport.send(spec, body, head_hook)?;
-    let sink = req_sink.lock().take();
-    if let Some(sink) = sink {
-        sink.finish()?;
-    }
-    if print.any_request() {
-        printer.end(print.request_body)?;
-    }
-
-    let head = &response.head;
-    if print.any_response() {
-        printer.begin()?;
-    }
-    if print.response_head {
-        printer.write(&display.head(&head.raw))?;
-    }
-    if print.needs_response_body() {
-        let content_type = head
-            .header("Content-Type")
-            .map(|v| String::from_utf8_lossy(v).into_owned());
-        let mut sink = print.response_body.then(|| {
-            BodySink::new(
-                display,
-                content_type.as_deref(),
-                print.response_head,
-                Box::new(printer.writer()),
-            )
-        });
-        let body = decode::decode(head, Box::new(response.body.into_reader()))?;
-        copy_body(body, sink.as_mut(), printer).map_err(|e| match e.get_ref() {
-            Some(inner) if inner.is::<DecodeError>() => anyhow::Error::msg(inner.to_string()),
-            _ => transport.body_error(e, spec),
-        })?;
-        if let Some(sink) = sink {
-            sink.finish()?;
-        }
-    }
-    if print.any_response() {
-        printer.end(print.response_body)?;
-    }
-    if print.meta {
-        printer.begin()?;
-        printer.write(&display.meta(started.elapsed()))?;
-        printer.end(false)?;
-    }
-    printer.flush()?;
-    Ok((head.status, head.reason.clone()))
-}
-
-/// Streams the body through the display pipeline (or just drains it, for `m` alone) in large
-/// chunks; stops reading once nothing more will be shown.
-fn copy_body(
-    mut body: Box<dyn Read + Send>,
-    mut sink: Option<&mut BodySink>,
-    printer: &Printer,
-) -> io::Result<()> {
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = match body.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if let Some(sink) = sink.as_deref_mut() {
-            sink.push(&buf[..n])?;
-            if sink.done() || printer.closed() {
-                return Ok(());
-            }
-        }
-    }
 }

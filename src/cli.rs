@@ -150,6 +150,13 @@ pub struct Args {
     /// Seconds of silence allowed between bytes (connect included); 0 waits forever.
     #[arg(long, value_name = "SECONDS", help_heading = "Network")]
     pub timeout: Option<f64>,
+    /// Follow redirects (3xx with a Location), never carrying credentials or cookies to
+    /// another origin.
+    #[arg(short = 'F', long, help_heading = "Network")]
+    pub follow: bool,
+    /// With --follow: how many redirects to follow; one more ends with exit status 6.
+    #[arg(long, value_name = "N", default_value_t = 30, help_heading = "Network")]
+    pub max_redirects: u32,
     /// Exit with 3, 4 or 5 for a 3xx, 4xx or 5xx response.
     #[arg(long, help_heading = "Network")]
     pub check_status: bool,

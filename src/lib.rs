@@ -8,6 +8,7 @@ pub mod app;
 pub mod build;
 pub mod cli;
 pub mod decode;
+pub mod exchange;
 pub mod exit;
 pub mod items;
 pub mod json_text;

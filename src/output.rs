@@ -90,6 +90,9 @@ struct State {
     prev_with_body: bool,
     /// The reader went away; further output is dropped.
     closed: bool,
+    /// While an exchange may turn out to be an intermediate one (a redirect, an auth
+    /// challenge), its output is held here with the separator state it started from.
+    held: Option<(Vec<u8>, bool)>,
 }
 
 /// Shared by the transport's head hook, the request-body tee and the response printer.
@@ -106,6 +109,7 @@ impl Printer {
                 tty,
                 prev_with_body: false,
                 closed: false,
+                held: None,
             })),
         }
     }
@@ -141,6 +145,34 @@ impl Printer {
         self.lock().flush()
     }
 
+    /// Holds output from now on until [`Printer::release`] or [`Printer::drop_held`]:
+    /// used when only the final exchange is to be printed (HTTPie bug #1082 printed the
+    /// intermediate requests anyway).
+    pub fn hold(&self) {
+        let mut s = self.lock();
+        if s.held.is_none() {
+            let prev = s.prev_with_body;
+            s.held = Some((Vec::new(), prev));
+        }
+    }
+
+    /// Writes out what was held: the exchange was the final one.
+    pub fn release(&self) -> io::Result<()> {
+        let mut s = self.lock();
+        if let Some((bytes, _)) = s.held.take() {
+            s.write(&bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Forgets what was held: the exchange was an intermediate one.
+    pub fn drop_held(&self) {
+        let mut s = self.lock();
+        if let Some((_, prev)) = s.held.take() {
+            s.prev_with_body = prev;
+        }
+    }
+
     /// True once the reader has gone away (no point reading more of a body for it).
     pub fn closed(&self) -> bool {
         self.lock().closed
@@ -154,6 +186,10 @@ impl Printer {
 
 impl State {
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if let Some((held, _)) = &mut self.held {
+            held.extend_from_slice(bytes);
+            return Ok(());
+        }
         if self.closed {
             return Ok(());
         }
@@ -167,7 +203,7 @@ impl State {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.closed {
+        if self.closed || self.held.is_some() {
             return Ok(());
         }
         match self.out.flush() {
@@ -254,6 +290,23 @@ mod tests {
             &buf.0.lock().unwrap()[..],
             b"HEAD\r\n\r\n\n\nRESP\r\n\r\nbody"
         );
+    }
+
+    #[test]
+    fn held_output_is_released_or_dropped_with_its_separator_state() {
+        let buf = Buf::default();
+        let p = Printer::new(Box::new(buf.clone()), false);
+        p.hold();
+        p.begin().unwrap();
+        p.write(b"INTERMEDIATE").unwrap();
+        p.end(true).unwrap();
+        p.drop_held();
+        p.hold();
+        p.begin().unwrap();
+        p.write(b"FINAL").unwrap();
+        p.end(true).unwrap();
+        p.release().unwrap();
+        assert_eq!(&buf.0.lock().unwrap()[..], b"FINAL");
     }
 
     #[test]

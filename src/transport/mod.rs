@@ -7,6 +7,7 @@
 
 pub mod errors;
 pub mod recorder;
+pub mod redirect;
 pub mod upload;
 
 use std::time::Duration;

@@ -1,0 +1,276 @@
+//! One run's exchanges: the request, then any redirects followed, each printed as it goes
+//! over the wire. Only the final exchange is printed unless `--all` (or `-v`) asks for every
+//! one; intermediate output is held and dropped, so nothing of a hop that turned out to be a
+//! redirect leaks into the output (HTTPie bug #1082).
+
+use std::io::{self, Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::decode::{self, DecodeError};
+use crate::exit::{ExitStatus, Fatal};
+use crate::output::{PrintSet, Printer};
+use crate::pretty::body::BodySink;
+use crate::pretty::Display;
+use crate::spec::RequestSpec;
+use crate::transport::redirect::{self, BoundSecrets};
+use crate::transport::{upload, Response, Transport};
+
+/// How redirects are handled.
+#[derive(Debug, Clone, Copy)]
+pub struct Follow {
+    pub enabled: bool,
+    /// How many redirects may be followed; one more is an error (exit 6).
+    pub max: u32,
+}
+
+/// How the run ends: the final response's status and reason.
+pub struct Outcome {
+    pub status: u16,
+    pub reason: String,
+}
+
+pub struct Exchanger<'a> {
+    pub print: PrintSet,
+    pub printer: &'a Printer,
+    pub display: &'a Display,
+    /// Print intermediate exchanges too.
+    pub all: bool,
+    pub follow: Follow,
+}
+
+impl Exchanger<'_> {
+    pub fn run(&self, first: &RequestSpec) -> Result<Outcome> {
+        let started = Instant::now();
+        let transport = Transport::new(first.options.timeout);
+        let secrets = BoundSecrets::of(first, &redirect::host_header(&first.url));
+        let mut spec = first.clone();
+        let mut redirects = 0u32;
+        loop {
+            if !self.all {
+                self.printer.hold();
+            }
+            let response = self.send(&transport, &spec)?;
+            let next = self.next_hop(&spec, &response, &secrets, redirects)?;
+            let Some(next) = next else {
+                self.printer.release()?;
+                let outcome = self.print_response(&transport, &spec, response, started)?;
+                self.printer.flush()?;
+                return Ok(outcome);
+            };
+            if self.all {
+                self.print_response(&transport, &spec, response, started)?;
+            } else {
+                self.printer.drop_held();
+                drain(response);
+            }
+            redirects += 1;
+            spec = next;
+        }
+    }
+
+    /// The request that follows this response, if it is a redirect to follow.
+    fn next_hop(
+        &self,
+        spec: &RequestSpec,
+        response: &Response,
+        secrets: &BoundSecrets,
+        redirects: u32,
+    ) -> Result<Option<RequestSpec>> {
+        let status = response.head.status;
+        if !self.follow.enabled || !redirect::is_redirect(status) {
+            return Ok(None);
+        }
+        let Some(location) = response.head.header("Location") else {
+            return Ok(None);
+        };
+        if redirects >= self.follow.max {
+            return Err(Fatal::new(
+                ExitStatus::TooManyRedirects,
+                format!("Too many redirects (--max-redirects={}).", self.follow.max),
+            )
+            .into());
+        }
+        let next = redirect::location_target(&spec.url, location).map_err(anyhow::Error::msg)?;
+        Ok(Some(
+            redirect::follow(spec, status, next, secrets).map_err(anyhow::Error::msg)?,
+        ))
+    }
+
+    /// Sends one request, printing its head and body as they are written.
+    fn send(&self, transport: &Transport, spec: &RequestSpec) -> Result<Response> {
+        let print = self.print;
+        let printer = self.printer;
+        let head_hook = print.any_request().then(|| {
+            let printer = printer.clone();
+            let display = self.display.clone();
+            let print_head = print.request_head;
+            Box::new(move |head: &[u8]| {
+                let _ = printer.begin();
+                if print_head {
+                    let _ = printer.write(&display.head(head));
+                }
+            }) as Box<dyn FnMut(&[u8]) + Send>
+        });
+        let req_sink = SharedSink(Arc::new(Mutex::new(None)));
+        let body = if spec.body.is_empty() {
+            None
+        } else {
+            let tee = print.request_body.then(|| {
+                *req_sink.lock() = Some(request_sink(spec, self.display, print, printer));
+                Box::new(req_sink.clone()) as Box<dyn Write + Send>
+            });
+            Some(upload::body_reader(&spec.body, tee)?)
+        };
+        let response = transport.send(spec, body, head_hook)?;
+        let sink = req_sink.lock().take();
+        if let Some(sink) = sink {
+            sink.finish()?;
+        }
+        if print.any_request() {
+            printer.end(print.request_body)?;
+        }
+        Ok(response)
+    }
+
+    fn print_response(
+        &self,
+        transport: &Transport,
+        spec: &RequestSpec,
+        response: Response,
+        started: Instant,
+    ) -> Result<Outcome> {
+        let (print, printer, display) = (self.print, self.printer, self.display);
+        let head = response.head;
+        if print.any_response() {
+            printer.begin()?;
+        }
+        if print.response_head {
+            printer.write(&display.head(&head.raw))?;
+        }
+        if print.needs_response_body() {
+            let content_type = head
+                .header("Content-Type")
+                .map(|v| String::from_utf8_lossy(v).into_owned());
+            let mut sink = print.response_body.then(|| {
+                BodySink::new(
+                    display,
+                    content_type.as_deref(),
+                    print.response_head,
+                    Box::new(printer.writer()),
+                )
+            });
+            let body = decode::decode(&head, Box::new(response.body.into_reader()))?;
+            copy_body(body, sink.as_mut(), printer).map_err(|e| match e.get_ref() {
+                Some(inner) if inner.is::<DecodeError>() => anyhow::Error::msg(inner.to_string()),
+                _ => transport.body_error(e, spec),
+            })?;
+            if let Some(sink) = sink {
+                sink.finish()?;
+            }
+        }
+        if print.any_response() {
+            printer.end(print.response_body)?;
+        }
+        if print.meta {
+            printer.begin()?;
+            printer.write(&display.meta(started.elapsed()))?;
+            printer.end(false)?;
+        }
+        Ok(Outcome {
+            status: head.status,
+            reason: head.reason,
+        })
+    }
+}
+
+/// Reads an unprinted body to its end, so the connection can be reused for the next hop.
+fn drain(response: Response) {
+    let mut reader = response.body.into_reader();
+    let _ = io::copy(&mut reader.by_ref().take(16 * 1024 * 1024), &mut io::sink());
+}
+
+/// The display pipeline for a request body (formatted like a response body of its type).
+pub fn request_sink(
+    spec: &RequestSpec,
+    display: &Display,
+    print: PrintSet,
+    printer: &Printer,
+) -> BodySink {
+    BodySink::new(
+        &display.for_request(),
+        spec.header("Content-Type"),
+        print.request_head,
+        Box::new(printer.writer()),
+    )
+}
+
+/// Lets the transport's body tee feed the request's display pipeline.
+#[derive(Clone)]
+struct SharedSink(Arc<Mutex<Option<BodySink>>>);
+
+impl SharedSink {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<BodySink>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Write for SharedSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(sink) = self.lock().as_mut() {
+            sink.push(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Streams the body through the display pipeline (or just drains it, for `m` alone) in large
+/// chunks; stops reading once nothing more will be shown.
+fn copy_body(
+    mut body: Box<dyn Read + Send>,
+    mut sink: Option<&mut BodySink>,
+    printer: &Printer,
+) -> io::Result<()> {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match body.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if let Some(sink) = sink.as_deref_mut() {
+            sink.push(&buf[..n])?;
+            if sink.done() || printer.closed() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Reads the request body for `--offline` printing.
+pub fn print_offline_body(
+    spec: &RequestSpec,
+    display: &Display,
+    print: PrintSet,
+    printer: &Printer,
+) -> Result<()> {
+    let mut body = upload::body_reader(&spec.body, None)?;
+    let mut sink = request_sink(spec, display, print, printer);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = body.read(&mut buf).context("reading the request body")?;
+        if n == 0 {
+            break;
+        }
+        sink.push(&buf[..n])?;
+    }
+    sink.finish()?;
+    Ok(())
+}
