@@ -59,6 +59,8 @@ pub struct BodySink {
     colors: Option<colored_json::Styler>,
     json_style: JsonStyle,
     xml_indent: usize,
+    /// A CR at the end of the last chunk, held to see whether an LF follows.
+    pending_cr: String,
     /// A head was printed just before: the binary note is set apart by one more line.
     after_head: bool,
 }
@@ -84,6 +86,7 @@ impl BodySink {
             colors,
             json_style,
             xml_indent: display.format.xml_indent,
+            pending_cr: String::new(),
             after_head,
         };
         if display.is_raw() {
@@ -188,14 +191,17 @@ impl BodySink {
         let out = self.out.get_or_insert_with(|| Box::new(io::sink()));
         match &mut self.mode {
             Mode::Raw | Mode::Done => Ok(()),
-            Mode::Text => {
-                let shown = if inert_mode {
-                    inert(text)
-                } else {
-                    Cow::Borrowed(text)
-                };
-                out.write_all(shown.as_bytes())
+            Mode::Text if inert_mode => {
+                // A CRLF split across chunks must not show its CR as a lone, escaped one.
+                let mut joined = std::mem::take(&mut self.pending_cr);
+                joined.push_str(text);
+                if joined.ends_with('\r') {
+                    joined.pop();
+                    self.pending_cr.push('\r');
+                }
+                out.write_all(inert(&joined).as_bytes())
             }
+            Mode::Text => out.write_all(text.as_bytes()),
             Mode::Json(f) => {
                 let safe = if inert_mode {
                     json_safe(text)
@@ -278,6 +284,12 @@ impl BodySink {
                     self.out().write_all(shown.as_bytes())?;
                 }
                 self.out().flush()
+            }
+            Mode::Text if !self.pending_cr.is_empty() => {
+                let cr = inert(&self.pending_cr).into_owned();
+                let out = self.out();
+                out.write_all(cr.as_bytes())?;
+                out.flush()
             }
             _ => self.out().flush(),
         }
