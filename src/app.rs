@@ -2,10 +2,12 @@
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use clap::Parser;
 
+use crate::auth::netrc::{self, Netrc};
 use crate::build::{self, Inputs};
 use crate::cli::Args;
 use crate::exchange::{self, Exchanger, Follow};
@@ -67,6 +69,15 @@ pub fn main(program: Program, argv: Vec<OsString>) -> i32 {
         std::process::exit(ExitStatus::Error.code());
     }));
     let _ = ctrlc::set_handler(move || {
+        if PROMPTING.load(Ordering::SeqCst) {
+            // The password prompt turned echo off; leave the terminal usable.
+            if let Ok(tty) = std::fs::File::open("/dev/tty") {
+                let _ = std::process::Command::new("stty")
+                    .arg("echo")
+                    .stdin(tty)
+                    .status();
+            }
+        }
         // Leave the terminal on a fresh line; 130 is the shell's code for SIGINT.
         let _ = io::stderr().write_all(b"\n");
         std::process::exit(ExitStatus::CtrlC.code());
@@ -146,6 +157,12 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
     let stdin_is_body = !args.ignore_stdin && stdin::is_body_source(terminals.stdin);
     let warn_after = stdin::warn_threshold();
     let mut read_stdin = move || stdin::read_ahead(warn_after, prog);
+    let netrc = if args.ignore_netrc {
+        None
+    } else {
+        load_netrc(prog)
+    };
+    let mut prompt = |user: &str, host: &str| ask_password(prog, user, host);
     let spec = build::build(
         args,
         Inputs {
@@ -155,6 +172,8 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
             } else {
                 None
             },
+            netrc: netrc.as_ref(),
+            prompt: &mut prompt,
         },
     )?;
 
@@ -182,6 +201,7 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     let outcome = Exchanger {
+        netrc: netrc.as_ref(),
         print,
         printer: &printer,
         display: &display,
@@ -203,6 +223,39 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         return Ok(exit);
     }
     Ok(ExitStatus::Success)
+}
+
+/// The user's .netrc, if there is one. A broken or hostile file is a warning, never an error.
+fn load_netrc(prog: &str) -> Option<Netrc> {
+    let path = netrc::default_path()?;
+    let bytes = match netrc::read_capped(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            eprintln!("{prog}: warning: cannot read {}: {e}", path.display());
+            return None;
+        }
+    };
+    let (parsed, warning) = netrc::parse(&bytes);
+    if let Some(warning) = warning {
+        eprintln!("{prog}: warning: {}: {warning}", path.display());
+    }
+    Some(parsed)
+}
+
+/// Set while the terminal's echo is off, so Ctrl-C can turn it back on before exiting.
+static PROMPTING: AtomicBool = AtomicBool::new(false);
+
+/// Asks for a password on the terminal (not stdin, which may be the body), without echo.
+fn ask_password(prog: &str, user: &str, host: &str) -> Result<String> {
+    PROMPTING.store(true, Ordering::SeqCst);
+    let answer = rpassword::prompt_password(format!("{prog}: password for {user}@{host}: "));
+    PROMPTING.store(false, Ordering::SeqCst);
+    answer.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot ask for the password of {user}: no terminal ({e}); pass it as -a {user}:PASSWORD"
+        )
+    })
 }
 
 /// How output looks in this run: `--pretty`, `--style`, format options, charset, terminal.

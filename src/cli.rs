@@ -3,16 +3,12 @@
 //! `-h` is `--headers` (HTTPie's choice), so clap's own `-h` is switched off and help lives on
 //! `--help` only. Long options may be abbreviated to any unique prefix, as with argparse.
 
-use clap::{ArgAction, Parser, ValueEnum};
+use clap::{ArgAction, Parser};
 
 pub use crate::pretty::options::PrettyArg;
 pub use crate::pretty::theme::StyleName;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AuthType {
-    Basic,
-    Bearer,
-}
+pub use crate::auth::AuthType;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestType {
@@ -125,7 +121,8 @@ pub struct Args {
     pub quiet: u8,
 
     // ---- Authentication ----------------------------------------------------------------------
-    /// Credentials: USER:PASS for basic auth, or a TOKEN with --auth-type=bearer.
+    /// Credentials: USER:PASS (USER alone prompts for the password), or a TOKEN with
+    /// --auth-type=bearer.
     #[arg(
         short = 'a',
         long,
@@ -133,7 +130,7 @@ pub struct Args {
         help_heading = "Authentication"
     )]
     pub auth: Option<String>,
-    /// The authentication scheme for --auth.
+    /// The authentication scheme: basic, digest (answers the server's challenge) or bearer.
     #[arg(
         short = 'A',
         long,
@@ -142,6 +139,9 @@ pub struct Args {
         help_heading = "Authentication"
     )]
     pub auth_type: Option<AuthType>,
+    /// Don't read credentials from .netrc ($NETRC or ~/.netrc).
+    #[arg(long, help_heading = "Authentication")]
+    pub ignore_netrc: bool,
 
     // ---- Network -----------------------------------------------------------------------------
     /// Build and print the request without sending it.

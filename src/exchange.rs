@@ -9,13 +9,15 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
+use crate::auth::netrc::Netrc;
+use crate::auth::{self, digest, AuthType};
 use crate::decode::{self, DecodeError};
 use crate::exit::{ExitStatus, Fatal};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::body::BodySink;
 use crate::pretty::Display;
-use crate::spec::RequestSpec;
-use crate::transport::redirect::{self, BoundSecrets};
+use crate::spec::{Header, RequestSpec};
+use crate::transport::redirect::{self, BoundSecrets, Origin};
 use crate::transport::{upload, Response, Transport};
 
 /// How redirects are handled.
@@ -33,6 +35,9 @@ pub struct Outcome {
 }
 
 pub struct Exchanger<'a> {
+    /// .netrc, consulted afresh for each host a redirect leads to (when no credentials were
+    /// given explicitly).
+    pub netrc: Option<&'a Netrc>,
     pub print: PrintSet,
     pub printer: &'a Printer,
     pub display: &'a Display,
@@ -48,12 +53,26 @@ impl Exchanger<'_> {
         let secrets = BoundSecrets::of(first, &redirect::host_header(&first.url));
         let mut spec = first.clone();
         let mut redirects = 0u32;
+        // A Digest challenge is answered once per hop; a second 401 is the final answer.
+        let mut answered = false;
         loop {
             if !self.all {
                 self.printer.hold();
             }
             let response = self.send(&transport, &spec)?;
-            let next = self.next_hop(&spec, &response, &secrets, redirects)?;
+            let digest = if answered {
+                None
+            } else {
+                self.digest_answer(&spec, &response, &secrets)?
+            };
+            answered = digest.is_some();
+            let next = match digest {
+                Some(next) => Some(next),
+                None => self.next_hop(&spec, &response, &secrets, redirects)?,
+            };
+            if next.is_some() && !answered {
+                redirects += 1;
+            }
             let Some(next) = next else {
                 self.printer.release()?;
                 let outcome = self.print_response(&transport, &spec, response, started)?;
@@ -66,7 +85,6 @@ impl Exchanger<'_> {
                 self.printer.drop_held();
                 drain(response);
             }
-            redirects += 1;
             spec = next;
         }
     }
@@ -94,9 +112,71 @@ impl Exchanger<'_> {
             .into());
         }
         let next = redirect::location_target(&spec.url, location).map_err(anyhow::Error::msg)?;
-        Ok(Some(
-            redirect::follow(spec, status, next, secrets).map_err(anyhow::Error::msg)?,
-        ))
+        let mut next = redirect::follow(spec, status, next, secrets).map_err(anyhow::Error::msg)?;
+        // Credentials the user gave stay with their origin (re-applied by `follow`); .netrc
+        // ones are looked up again for the new host, and never carried to it.
+        let explicit = spec
+            .auth
+            .as_ref()
+            .is_some_and(|a| a.source != auth::Source::Netrc);
+        let home = secrets.origin.as_ref() == Some(&Origin::of(&next.url));
+        if !home && !explicit && secrets.authorization.is_none() {
+            let kind = spec.auth.as_ref().map_or(AuthType::Basic, |a| a.kind);
+            let host = next.url.host_str().unwrap_or("").to_string();
+            next.auth = auth::netrc_for(self.netrc, kind, &host);
+            if let Some(value) = next.auth.as_ref().and_then(auth::Auth::header) {
+                next.headers.push(Header::new("Authorization", &value));
+            }
+        } else if !home {
+            next.auth = None;
+        }
+        Ok(Some(next))
+    }
+
+    /// Answers a `401` with a Digest challenge by sending the request again with credentials,
+    /// when Digest auth was asked for and the challenge comes from the credentials' origin.
+    fn digest_answer(
+        &self,
+        spec: &RequestSpec,
+        response: &Response,
+        secrets: &BoundSecrets,
+    ) -> Result<Option<RequestSpec>> {
+        let Some(auth) = spec.auth.as_ref().filter(|a| a.kind == AuthType::Digest) else {
+            return Ok(None);
+        };
+        if response.head.status != 401 {
+            return Ok(None);
+        }
+        let netrc_here = auth.source == auth::Source::Netrc;
+        if !netrc_here && secrets.origin.as_ref() != Some(&Origin::of(&spec.url)) {
+            return Ok(None);
+        }
+        let challenge = response
+            .head
+            .headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("WWW-Authenticate"))
+            .find_map(|(_, v)| digest::parse_challenge(&String::from_utf8_lossy(v)));
+        let Some(challenge) = challenge else {
+            return Ok(None);
+        };
+        let answer = digest::answer(
+            &challenge,
+            &auth.user,
+            &auth.secret,
+            &spec.method,
+            &spec.target,
+            &digest::new_cnonce(),
+            1,
+        )
+        .ok_or_else(|| {
+            anyhow::anyhow!("cannot answer the server's Digest challenge with these credentials")
+        })?;
+        let mut next = redirect::resend(spec).map_err(anyhow::Error::msg)?;
+        next.headers
+            .retain(|h| !h.name.eq_ignore_ascii_case("Authorization"));
+        next.headers.push(Header::new("Authorization", &answer));
+        Ok(Some(next))
     }
 
     /// Sends one request, printing its head and body as they are written.

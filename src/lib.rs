@@ -5,6 +5,7 @@
 //! → `output` (what is printed) / `decode` (Content-Encoding).
 
 pub mod app;
+pub mod auth;
 pub mod build;
 pub mod cli;
 pub mod decode;

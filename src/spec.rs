@@ -25,6 +25,8 @@ pub struct RequestSpec {
     pub headers: Vec<Header>,
     pub body: Body,
     pub options: SendOptions,
+    /// The credentials in use (their Basic/Bearer header is already in `headers`).
+    pub auth: Option<crate::auth::Auth>,
 }
 
 /// How the exchange is carried out, apart from what is sent.

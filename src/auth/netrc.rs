@@ -1388,7 +1388,7 @@ mod tests {
             let mut text = Vec::new();
             for _ in 0..(xorshift(&mut state) % 40) {
                 text.extend_from_slice(WORDS[(xorshift(&mut state) % WORDS.len() as u64) as usize]);
-                if xorshift(&mut state) % 2 == 0 {
+                if xorshift(&mut state).is_multiple_of(2) {
                     text.push(b' ');
                 }
             }

@@ -8,13 +8,13 @@ mod body;
 pub mod headers;
 pub mod multipart;
 
-use anyhow::{bail, Context, Result};
-use base64::Engine;
-
-use crate::cli::{Args, AuthType};
+use crate::auth::netrc::Netrc;
+use crate::auth::{self, AuthRequest};
+use crate::cli::Args;
 use crate::items::{self, Item, Sep};
 use crate::spec::{Header, Part, RequestSpec, SendOptions};
 use crate::url_input::{self, check_no_controls};
+use anyhow::{bail, Context, Result};
 
 pub const USER_AGENT: &str = concat!("courier/", env!("CARGO_PKG_VERSION"));
 pub const ACCEPT_ENCODING: &str = "gzip, deflate, br";
@@ -52,6 +52,10 @@ pub struct Inputs<'a> {
     pub default_scheme: &'a str,
     /// Present when standard input is a body source; called once, only if it is used.
     pub stdin: Option<&'a mut dyn FnMut() -> Result<Part>>,
+    /// The parsed .netrc, unless `--ignore-netrc` or there is none.
+    pub netrc: Option<&'a Netrc>,
+    /// Asks for the password of `-a USER` (user, host).
+    pub prompt: &'a mut dyn FnMut(&str, &str) -> Result<String>,
 }
 
 /// Splits `[METHOD] URL [ITEM...]`. The first of two or more positionals is the method when it
@@ -107,28 +111,6 @@ pub(crate) fn expand_home(path: &str) -> std::path::PathBuf {
     match (path.strip_prefix("~/"), dirs::home_dir()) {
         (Some(rest), Some(home)) => home.join(rest),
         _ => std::path::PathBuf::from(path),
-    }
-}
-
-fn auth_header(args: &Args, url_credentials: Option<(String, String)>) -> Result<Option<String>> {
-    let basic = |user: &str, pass: &str| {
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
-        format!("Basic {token}")
-    };
-    let Some(raw) = &args.auth else {
-        return Ok(url_credentials.map(|(u, p)| basic(&u, &p)));
-    };
-    if raw.chars().any(|c| c.is_control()) {
-        bail!("--auth contains a control character; refusing to send it");
-    }
-    match args.auth_type.unwrap_or(AuthType::Basic) {
-        AuthType::Bearer => Ok(Some(format!("Bearer {raw}"))),
-        AuthType::Basic => match raw.split_once(':') {
-            Some((user, pass)) => Ok(Some(basic(user, pass))),
-            None => {
-                bail!("--auth {raw:?} has no password: use USER:PASS (USER: for an empty password)")
-            }
-        },
     }
 }
 
@@ -202,8 +184,26 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
     } else if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
         defaults.push(Header::new("Content-Length", "0"));
     }
-    if let Some(auth) = auth_header(args, parsed.credentials.clone())? {
-        defaults.push(Header::new("Authorization", &auth));
+    let typed_authorization = user_headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("Authorization") && v.is_some());
+    let credentials = auth::resolve(
+        &AuthRequest {
+            auth: args.auth.as_deref(),
+            kind: args.auth_type,
+            url_credentials: parsed.credentials.clone(),
+            host: parsed.url.host_str().unwrap_or(""),
+            // An Authorization the user typed is their choice of credentials.
+            netrc: if typed_authorization {
+                None
+            } else {
+                inputs.netrc
+            },
+        },
+        inputs.prompt,
+    )?;
+    if let Some(value) = credentials.as_ref().and_then(auth::Auth::header) {
+        defaults.push(Header::new("Authorization", &value));
     }
 
     // The body decides its own framing and the URL its Host: user items may not contradict
@@ -238,6 +238,7 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
         target: parsed.target,
         headers,
         body: body.body,
+        auth: credentials,
         options: SendOptions {
             timeout: args
                 .timeout

@@ -131,6 +131,16 @@ pub fn host_header(url: &Url) -> String {
     }
 }
 
+/// The same request again (answering an auth challenge): its body must be replayable.
+pub fn resend(prev: &RequestSpec) -> Result<RequestSpec, String> {
+    match replay_problem(prev) {
+        Some(problem) => Err(format!(
+            "Cannot answer the authentication challenge: {problem}"
+        )),
+        None => Ok(prev.clone()),
+    }
+}
+
 /// The request that follows `prev` after a `status` redirect to `next`.
 pub fn follow(
     prev: &RequestSpec,
@@ -194,6 +204,7 @@ mod tests {
             headers: hs,
             body,
             options: SendOptions::default(),
+            auth: None,
         }
     }
 

@@ -1,0 +1,281 @@
+//! Credentials: where they come from (`-a`, the URL, .netrc, a prompt) and how they answer a
+//! server (Basic, Bearer, Digest).
+//!
+//! Resolution is a pure function over what the caller read (the netrc file) and a prompt
+//! callback; nothing here touches the terminal or the file system itself.
+
+pub mod digest;
+pub mod netrc;
+
+use anyhow::{bail, Result};
+use base64::Engine;
+
+use netrc::Netrc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthType {
+    Basic,
+    Digest,
+    Bearer,
+}
+
+/// Where credentials came from: .netrc ones are never written into a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    CommandLine,
+    Url,
+    Netrc,
+    Prompt,
+}
+
+/// Credentials for one run. `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Auth {
+    pub kind: AuthType,
+    /// The user name (empty for bearer).
+    pub user: String,
+    /// The password, or the bearer token.
+    pub secret: String,
+    pub source: Source,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("kind", &self.kind)
+            .field("user", &self.user)
+            .field("secret", &"<redacted>")
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl Auth {
+    /// The `Authorization` value sent up front (Digest waits for the server's challenge).
+    pub fn header(&self) -> Option<String> {
+        match self.kind {
+            AuthType::Bearer => Some(format!("Bearer {}", self.secret)),
+            AuthType::Basic => Some(basic(&self.user, &self.secret)),
+            AuthType::Digest => None,
+        }
+    }
+}
+
+pub fn basic(user: &str, password: &str) -> String {
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {token}")
+}
+
+/// What the command line and the URL say about credentials.
+pub struct AuthRequest<'a> {
+    /// `-a` as typed.
+    pub auth: Option<&'a str>,
+    /// `-A`.
+    pub kind: Option<AuthType>,
+    /// `user:pass@` from the URL (decoded), or `user@` with an empty password.
+    pub url_credentials: Option<(String, String)>,
+    /// The host the request goes to (for .netrc and the prompt).
+    pub host: &'a str,
+    /// The parsed .netrc, unless `--ignore-netrc` or there is none.
+    pub netrc: Option<&'a Netrc>,
+}
+
+fn check_secret(text: &str, what: &str) -> Result<()> {
+    if text.chars().any(|c| c.is_control()) {
+        bail!("{what} contains a control character; refusing to send it");
+    }
+    Ok(())
+}
+
+/// Decides the credentials. `prompt(user, host)` asks for a password when `-a` names a user
+/// without one.
+pub fn resolve(
+    req: &AuthRequest,
+    prompt: &mut dyn FnMut(&str, &str) -> Result<String>,
+) -> Result<Option<Auth>> {
+    let kind = req.kind.unwrap_or(AuthType::Basic);
+    if let Some(raw) = req.auth {
+        check_secret(raw, "--auth")?;
+        if kind == AuthType::Bearer {
+            return Ok(Some(Auth {
+                kind,
+                user: String::new(),
+                secret: raw.to_string(),
+                source: Source::CommandLine,
+            }));
+        }
+        return Ok(Some(match raw.split_once(':') {
+            Some((user, pass)) => Auth {
+                kind,
+                user: user.to_string(),
+                secret: pass.to_string(),
+                source: Source::CommandLine,
+            },
+            None => {
+                let secret = prompt(raw, req.host)?;
+                check_secret(&secret, "the password")?;
+                Auth {
+                    kind,
+                    user: raw.to_string(),
+                    secret,
+                    source: Source::Prompt,
+                }
+            }
+        }));
+    }
+    if kind == AuthType::Bearer {
+        bail!("--auth-type=bearer needs the token: -A bearer -a TOKEN");
+    }
+    let wanted_login = req.url_credentials.as_ref().map(|(u, _)| u.as_str());
+    // A URL with a user but no password may take the password from a netrc entry for that
+    // very user (never another user's: CVE-2026-8926).
+    let from_netrc = match &req.url_credentials {
+        Some((_, pass)) if !pass.is_empty() => None,
+        _ => req.netrc.and_then(|n| n.lookup(req.host, wanted_login)),
+    };
+    if let Some(creds) = from_netrc {
+        return Ok(Some(Auth {
+            kind,
+            user: creds.login,
+            secret: creds.password,
+            source: Source::Netrc,
+        }));
+    }
+    if let Some((user, pass)) = &req.url_credentials {
+        check_secret(user, "the URL's user name")?;
+        check_secret(pass, "the URL's password")?;
+        return Ok(Some(Auth {
+            kind,
+            user: user.clone(),
+            secret: pass.clone(),
+            source: Source::Url,
+        }));
+    }
+    if req.kind.is_some() {
+        bail!(
+            "--auth-type={} needs credentials: -a USER[:PASS], or a .netrc entry for {}",
+            format!("{kind:?}").to_ascii_lowercase(),
+            req.host
+        );
+    }
+    Ok(None)
+}
+
+/// .netrc credentials for a redirect target (each host gets its own entry, or none).
+pub fn netrc_for(netrc: Option<&Netrc>, kind: AuthType, host: &str) -> Option<Auth> {
+    if kind == AuthType::Bearer {
+        return None;
+    }
+    netrc.and_then(|n| n.lookup(host, None)).map(|c| Auth {
+        kind,
+        user: c.login,
+        secret: c.password,
+        source: Source::Netrc,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_prompt(_: &str, _: &str) -> Result<String> {
+        bail!("no terminal")
+    }
+
+    fn req<'a>(
+        auth: Option<&'a str>,
+        kind: Option<AuthType>,
+        netrc: Option<&'a Netrc>,
+    ) -> AuthRequest<'a> {
+        AuthRequest {
+            auth,
+            kind,
+            url_credentials: None,
+            host: "api.test",
+            netrc,
+        }
+    }
+
+    #[test]
+    fn command_line_forms() {
+        let a = resolve(&req(Some("u:p:q"), None, None), &mut no_prompt)
+            .unwrap()
+            .unwrap();
+        assert_eq!((a.user.as_str(), a.secret.as_str()), ("u", "p:q"));
+        assert_eq!(a.header().unwrap(), basic("u", "p:q"));
+        let empty = resolve(&req(Some("u:"), None, None), &mut no_prompt)
+            .unwrap()
+            .unwrap();
+        assert_eq!(empty.header().unwrap(), "Basic dTo=");
+        let bearer = resolve(
+            &req(Some("tok:en"), Some(AuthType::Bearer), None),
+            &mut no_prompt,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(bearer.header().unwrap(), "Bearer tok:en");
+        let digest = resolve(
+            &req(Some("u:p"), Some(AuthType::Digest), None),
+            &mut no_prompt,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(digest.header(), None);
+        assert!(resolve(&req(Some("u:p\r\nX: y"), None, None), &mut no_prompt).is_err());
+    }
+
+    #[test]
+    fn prompt_only_for_a_bare_user() {
+        let mut asked = Vec::new();
+        let mut prompt = |u: &str, h: &str| {
+            asked.push(format!("{u}@{h}"));
+            Ok("s3cret".to_string())
+        };
+        let a = resolve(&req(Some("alice"), None, None), &mut prompt)
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.secret, "s3cret");
+        assert_eq!(a.source, Source::Prompt);
+        assert_eq!(asked, ["alice@api.test"]);
+        assert!(resolve(&req(Some("alice"), None, None), &mut no_prompt).is_err());
+    }
+
+    #[test]
+    fn netrc_and_url_credentials() {
+        let (netrc, _) = netrc::parse(b"machine api.test login alice password pw\n");
+        let a = resolve(&req(None, None, Some(&netrc)), &mut no_prompt)
+            .unwrap()
+            .unwrap();
+        assert_eq!((a.user.as_str(), a.source), ("alice", Source::Netrc));
+        // -a wins over netrc.
+        let cli = resolve(&req(Some("bob:x"), None, Some(&netrc)), &mut no_prompt)
+            .unwrap()
+            .unwrap();
+        assert_eq!(cli.user, "bob");
+        // A URL naming another user never gets alice's password.
+        let mut r = req(None, None, Some(&netrc));
+        r.url_credentials = Some(("carol".into(), String::new()));
+        let c = resolve(&r, &mut no_prompt).unwrap().unwrap();
+        assert_eq!((c.user.as_str(), c.secret.as_str()), ("carol", ""));
+        // URL credentials with a password win over netrc.
+        r.url_credentials = Some(("dave".into(), "pw2".into()));
+        assert_eq!(
+            resolve(&r, &mut no_prompt).unwrap().unwrap().source,
+            Source::Url
+        );
+        // Bearer never uses netrc, and -A without any credentials is an error.
+        assert!(netrc_for(Some(&netrc), AuthType::Bearer, "api.test").is_none());
+        assert!(resolve(&req(None, Some(AuthType::Digest), None), &mut no_prompt).is_err());
+        assert!(resolve(&req(None, None, None), &mut no_prompt)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let a = resolve(&req(Some("u:hunter2"), None, None), &mut no_prompt)
+            .unwrap()
+            .unwrap();
+        assert!(!format!("{a:?}").contains("hunter2"));
+    }
+}
