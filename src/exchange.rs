@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 
 use crate::auth::netrc::Netrc;
 use crate::auth::{self, digest, AuthType};
+use crate::cookies::CookieJar;
 use crate::decode::{self, DecodeError};
 use crate::exit::{ExitStatus, Fatal};
 use crate::output::{PrintSet, Printer};
@@ -52,6 +53,7 @@ impl Exchanger<'_> {
         let transport = Transport::new(first.options.timeout);
         let secrets = BoundSecrets::of(first, &redirect::host_header(&first.url));
         let mut spec = first.clone();
+        let mut jar = CookieJar::new();
         let mut redirects = 0u32;
         // A Digest challenge is answered once per hop; a second 401 is the final answer.
         let mut answered = false;
@@ -59,7 +61,16 @@ impl Exchanger<'_> {
             if !self.all {
                 self.printer.hold();
             }
+            with_cookies(&mut spec, &jar, &secrets);
             let response = self.send(&transport, &spec)?;
+            let set_cookies: Vec<&[u8]> = response
+                .head
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("Set-Cookie"))
+                .map(|(_, v)| v.as_slice())
+                .collect();
+            jar.store_response(&spec.url, &set_cookies);
             let digest = if answered {
                 None
             } else {
@@ -263,6 +274,35 @@ impl Exchanger<'_> {
             status: head.status,
             reason: head.reason,
         })
+    }
+}
+
+/// The `Cookie` header for a hop: the cookies the user typed (only on the origin they were
+/// typed for) and the run's jar cookies that apply to this URL, in one header as RFC 6265
+/// wants. When the jar has nothing to add, the user's lines are sent as typed.
+fn with_cookies(spec: &mut RequestSpec, jar: &CookieJar, secrets: &BoundSecrets) {
+    let home = secrets.origin.as_ref() == Some(&Origin::of(&spec.url));
+    let typed: &[String] = if home { &secrets.cookies } else { &[] };
+    let wanted: Vec<String> = match jar.cookie_header(&spec.url) {
+        None => typed.to_vec(),
+        Some(from_jar) => {
+            let mut all: Vec<&str> = typed.iter().map(String::as_str).collect();
+            all.push(&from_jar);
+            vec![all.join("; ")]
+        }
+    };
+    let current: Vec<&String> = spec
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("Cookie"))
+        .map(|h| &h.value)
+        .collect();
+    if current.iter().copied().eq(wanted.iter()) {
+        return; // Already right: keep the user's lines where they typed them.
+    }
+    spec.headers.retain(|h| !h.name.eq_ignore_ascii_case("Cookie"));
+    for value in &wanted {
+        spec.headers.push(Header::new("Cookie", value));
     }
 }
 

@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod build;
 pub mod cli;
+pub mod cookies;
 pub mod decode;
 pub mod exchange;
 pub mod exit;
