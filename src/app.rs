@@ -12,11 +12,14 @@ use crate::build::{self, Inputs};
 use crate::cli::Args;
 use crate::exchange::{self, Exchanger, Follow};
 use crate::exit::{status_of, ExitStatus};
+use crate::items::Sep;
 use crate::output::{PrintChoice, PrintSet, Printer};
 use crate::pretty::options::{colors_by_default, resolve_pretty, FormatOptions};
 use crate::pretty::theme::{StyleName, Theme};
 use crate::pretty::{charset, Display};
+use crate::session::{self, Changes, Session};
 use crate::spec::RequestSpec;
+use crate::transport::redirect::{self, BoundSecrets};
 use crate::{stdin, wire};
 
 /// Which of the two programs is running: it decides the default scheme and the message prefix.
@@ -163,7 +166,9 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         load_netrc(prog)
     };
     let mut prompt = |user: &str, host: &str| ask_password(prog, user, host);
-    let spec = build::build(
+    let session = open_session(args, default_scheme, prog)?;
+    let session_data = session.as_ref().map(|s| &s.data);
+    let mut spec = build::build(
         args,
         Inputs {
             default_scheme,
@@ -174,8 +179,26 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
             },
             netrc: netrc.as_ref(),
             prompt: &mut prompt,
+            session_headers: session_data.map_or(&[][..], |d| &d.headers[..]),
+            session_auth: session_data
+                .and_then(|d| d.auth.as_ref())
+                .map(|a| (a.kind.as_str(), a.raw.as_str())),
         },
     )?;
+    let mut jar = session.as_ref().map(Session::jar).unwrap_or_default();
+    if session.is_some() {
+        // With a session, typed cookies become cookies of the request host, kept in the file.
+        for h in spec
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("Cookie"))
+        {
+            jar.store_typed(&spec.url, &h.value);
+        }
+        spec.headers
+            .retain(|h| !h.name.eq_ignore_ascii_case("Cookie"));
+    }
+    let cookies_before = jar.to_stored();
 
     let print = PrintChoice {
         explicit: args.print.as_deref().or(if args.headers {
@@ -197,6 +220,9 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
     let printer = Printer::new(Box::new(io::stdout()), terminals.stdout);
 
     if args.offline {
+        // The session applies to what is printed; nothing was exchanged, so it is not written.
+        let secrets = BoundSecrets::of(&spec, &redirect::host_header(&spec.url));
+        exchange::with_cookies(&mut spec, &jar, &secrets);
         print_offline(&spec, print, &printer, &display)?;
         return Ok(ExitStatus::Success);
     }
@@ -211,7 +237,15 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
             max: args.max_redirects,
         },
     }
-    .run(&spec)?;
+    .run(&spec, &mut jar)?;
+    if let Some(session) = &session {
+        session.save(&Changes {
+            headers: typed_headers(args, &spec),
+            auth: session::storable_auth(spec.auth.as_ref()),
+            cookies_before,
+            cookies_after: jar.to_stored(),
+        })?;
+    }
     if args.check_status {
         let exit = ExitStatus::for_http_status(outcome.status);
         if exit != ExitStatus::Success && (!terminals.stdout || args.quiet == 1) {
@@ -223,6 +257,38 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         return Ok(exit);
     }
     Ok(ExitStatus::Success)
+}
+
+/// Opens `--session` / `--session-read-only`, saying once if its file uses an old layout.
+fn open_session(args: &Args, default_scheme: &str, prog: &str) -> Result<Option<Session>> {
+    let (value, read_only) = match (&args.session, &args.session_read_only) {
+        (Some(v), _) => (v, false),
+        (None, Some(v)) => (v, true),
+        (None, None) => return Ok(None),
+    };
+    let host = build::session_host(args, default_scheme)?;
+    let session = Session::open(value, &host, read_only)?;
+    for warning in &session.data.warnings {
+        eprintln!("{prog}: warning: {warning}");
+    }
+    Ok(Some(session))
+}
+
+/// The header items typed on this command line, as sent, that a session keeps.
+fn typed_headers(args: &Args, spec: &RequestSpec) -> Vec<(String, String)> {
+    let (_, _, raw_items) = build::split_positionals(&args.positionals);
+    let typed: Vec<String> = raw_items
+        .iter()
+        .filter_map(|a| crate::items::parse_item(a).ok())
+        .filter(|i| matches!(i.sep, Sep::Header | Sep::EmptyHeader | Sep::HeaderFile))
+        .map(|i| i.key)
+        .collect();
+    spec.headers
+        .iter()
+        .filter(|h| typed.iter().any(|t| t.eq_ignore_ascii_case(&h.name)))
+        .filter(|h| session::storable_header(&h.name, &h.value))
+        .map(|h| (h.name.clone(), h.value.clone()))
+        .collect()
 }
 
 /// The user's .netrc, if there is one. A broken or hostile file is a warning, never an error.

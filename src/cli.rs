@@ -120,6 +120,20 @@ pub struct Args {
     #[arg(short = 'q', long, action = ArgAction::Count, help_heading = "Output")]
     pub quiet: u8,
 
+    // ---- Sessions ----------------------------------------------------------------------------
+    /// Use a session and update it: cookies, auth and headers kept between runs. A NAME is
+    /// kept in the config dir per host; a value with a / is a file path.
+    #[arg(
+        long,
+        value_name = "NAME_OR_PATH",
+        conflicts_with = "session_read_only",
+        help_heading = "Sessions"
+    )]
+    pub session: Option<String>,
+    /// Use a session without ever writing it.
+    #[arg(long, value_name = "NAME_OR_PATH", help_heading = "Sessions")]
+    pub session_read_only: Option<String>,
+
     // ---- Authentication ----------------------------------------------------------------------
     /// Credentials: USER:PASS (USER alone prompts for the password), or a TOKEN with
     /// --auth-type=bearer.

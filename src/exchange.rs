@@ -48,12 +48,12 @@ pub struct Exchanger<'a> {
 }
 
 impl Exchanger<'_> {
-    pub fn run(&self, first: &RequestSpec) -> Result<Outcome> {
+    /// Runs the exchanges; `jar` holds the cookies before (a session's) and after.
+    pub fn run(&self, first: &RequestSpec, jar: &mut CookieJar) -> Result<Outcome> {
         let started = Instant::now();
         let transport = Transport::new(first.options.timeout);
         let secrets = BoundSecrets::of(first, &redirect::host_header(&first.url));
         let mut spec = first.clone();
-        let mut jar = CookieJar::new();
         let mut redirects = 0u32;
         // A Digest challenge is answered once per hop; a second 401 is the final answer.
         let mut answered = false;
@@ -61,7 +61,7 @@ impl Exchanger<'_> {
             if !self.all {
                 self.printer.hold();
             }
-            with_cookies(&mut spec, &jar, &secrets);
+            with_cookies(&mut spec, jar, &secrets);
             let response = self.send(&transport, &spec)?;
             let set_cookies: Vec<&[u8]> = response
                 .head
@@ -280,7 +280,7 @@ impl Exchanger<'_> {
 /// The `Cookie` header for a hop: the cookies the user typed (only on the origin they were
 /// typed for) and the run's jar cookies that apply to this URL, in one header as RFC 6265
 /// wants. When the jar has nothing to add, the user's lines are sent as typed.
-fn with_cookies(spec: &mut RequestSpec, jar: &CookieJar, secrets: &BoundSecrets) {
+pub fn with_cookies(spec: &mut RequestSpec, jar: &CookieJar, secrets: &BoundSecrets) {
     let home = secrets.origin.as_ref() == Some(&Origin::of(&spec.url));
     let typed: &[String] = if home { &secrets.cookies } else { &[] };
     let wanted: Vec<String> = match jar.cookie_header(&spec.url) {
@@ -300,7 +300,8 @@ fn with_cookies(spec: &mut RequestSpec, jar: &CookieJar, secrets: &BoundSecrets)
     if current.iter().copied().eq(wanted.iter()) {
         return; // Already right: keep the user's lines where they typed them.
     }
-    spec.headers.retain(|h| !h.name.eq_ignore_ascii_case("Cookie"));
+    spec.headers
+        .retain(|h| !h.name.eq_ignore_ascii_case("Cookie"));
     for value in &wanted {
         spec.headers.push(Header::new("Cookie", value));
     }

@@ -17,6 +17,7 @@ pub mod json_text;
 pub mod nested_json;
 pub mod output;
 pub mod pretty;
+pub mod session;
 pub mod spec;
 pub mod stdin;
 pub mod transport;

@@ -26,6 +26,8 @@ pub enum Source {
     Url,
     Netrc,
     Prompt,
+    /// Stored in the `--session` file.
+    Session,
 }
 
 /// Credentials for one run. `Debug` never shows the secret.
@@ -78,6 +80,8 @@ pub struct AuthRequest<'a> {
     pub host: &'a str,
     /// The parsed .netrc, unless `--ignore-netrc` or there is none.
     pub netrc: Option<&'a Netrc>,
+    /// Credentials stored in the `--session` file: (type, raw `-a` value).
+    pub session: Option<(&'a str, &'a str)>,
 }
 
 fn check_secret(text: &str, what: &str) -> Result<()> {
@@ -123,6 +127,11 @@ pub fn resolve(
             }
         }));
     }
+    if req.url_credentials.is_none() {
+        if let Some((stored_kind, raw)) = req.session {
+            return Ok(Some(from_session(stored_kind, raw, req.kind)?));
+        }
+    }
     if kind == AuthType::Bearer {
         bail!("--auth-type=bearer needs the token: -A bearer -a TOKEN");
     }
@@ -161,6 +170,26 @@ pub fn resolve(
     Ok(None)
 }
 
+/// Credentials stored in a session. `-A` on the command line may change how they are used.
+fn from_session(stored_kind: &str, raw: &str, asked: Option<AuthType>) -> Result<Auth> {
+    check_secret(raw, "the session's credentials")?;
+    let kind = asked.unwrap_or(match stored_kind {
+        "digest" => AuthType::Digest,
+        "bearer" => AuthType::Bearer,
+        _ => AuthType::Basic,
+    });
+    let (user, secret) = match (kind, raw.split_once(':')) {
+        (AuthType::Bearer, _) | (_, None) => (String::new(), raw.to_string()),
+        (_, Some((u, p))) => (u.to_string(), p.to_string()),
+    };
+    Ok(Auth {
+        kind,
+        user,
+        secret,
+        source: Source::Session,
+    })
+}
+
 /// .netrc credentials for a redirect target (each host gets its own entry, or none).
 pub fn netrc_for(netrc: Option<&Netrc>, kind: AuthType, host: &str) -> Option<Auth> {
     if kind == AuthType::Bearer {
@@ -193,6 +222,7 @@ mod tests {
             url_credentials: None,
             host: "api.test",
             netrc,
+            session: None,
         }
     }
 
@@ -269,6 +299,27 @@ mod tests {
         assert!(resolve(&req(None, None, None), &mut no_prompt)
             .unwrap()
             .is_none());
+    }
+
+    #[test]
+    fn session_credentials_are_used_unless_given_anew() {
+        let (netrc, _) = netrc::parse(b"machine api.test login alice password pw\n");
+        let mut r = req(None, None, Some(&netrc));
+        r.session = Some(("basic", "sam:pw3"));
+        let a = resolve(&r, &mut no_prompt).unwrap().unwrap();
+        assert_eq!((a.user.as_str(), a.source), ("sam", Source::Session));
+        r.auth = Some("cli:x");
+        assert_eq!(resolve(&r, &mut no_prompt).unwrap().unwrap().user, "cli");
+        let mut b = req(None, None, None);
+        b.session = Some(("bearer", "tok"));
+        assert_eq!(
+            resolve(&b, &mut no_prompt)
+                .unwrap()
+                .unwrap()
+                .header()
+                .unwrap(),
+            "Bearer tok"
+        );
     }
 
     #[test]

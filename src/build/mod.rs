@@ -56,6 +56,10 @@ pub struct Inputs<'a> {
     pub netrc: Option<&'a Netrc>,
     /// Asks for the password of `-a USER` (user, host).
     pub prompt: &'a mut dyn FnMut(&str, &str) -> Result<String>,
+    /// Headers stored in the `--session` file: after the defaults, before the command line's.
+    pub session_headers: &'a [(String, String)],
+    /// Credentials stored in the `--session` file: (type, raw).
+    pub session_auth: Option<(&'a str, &'a str)>,
 }
 
 /// Splits `[METHOD] URL [ITEM...]`. The first of two or more positionals is the method when it
@@ -74,6 +78,26 @@ pub fn split_positionals(pos: &[String]) -> (Option<String>, String, Vec<String>
                 (None, first.clone(), pos[1..].to_vec())
             }
         }
+    }
+}
+
+/// The host a `--session` is filed under: a `Host:` item if typed, else the URL's host.
+/// Worked out before building, since the session's headers go into the build.
+pub fn session_host(args: &Args, default_scheme: &str) -> Result<String> {
+    let (_, url, raw_items) = split_positionals(&args.positionals);
+    let typed_host = raw_items
+        .iter()
+        .filter_map(|arg| items::parse_item(arg).ok())
+        .filter(|i| {
+            i.sep == Sep::Header && i.key.eq_ignore_ascii_case("Host") && !i.value.is_empty()
+        })
+        .map(|i| i.value)
+        .next_back();
+    match typed_host {
+        Some(host) => Ok(host),
+        None => Ok(url_input::parse_url(&url, default_scheme, false, &[])
+            .map_err(anyhow::Error::msg)?
+            .host),
     }
 }
 
@@ -199,6 +223,7 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
             } else {
                 inputs.netrc
             },
+            session: inputs.session_auth,
         },
         inputs.prompt,
     )?;
@@ -227,6 +252,12 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
         user_headers
     };
 
+    let session_headers: Vec<_> = inputs
+        .session_headers
+        .iter()
+        .map(|(n, v)| (n.clone(), Some(v.clone())))
+        .collect();
+    let defaults = headers::merge(defaults, &session_headers);
     let mut headers = headers::merge(defaults, &user_headers);
     if let Some(boundary) = &body.boundary {
         add_boundary(&mut headers, boundary);

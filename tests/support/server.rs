@@ -235,8 +235,13 @@ pub struct Server {
     accept: Option<thread::JoinHandle<()>>,
 }
 
+/// Computes the reply to request `n` (0-based, across connections) from the request itself.
+pub type Handler = dyn Fn(usize, &RecordedRequest) -> Reply + Send + Sync;
+
 struct Shared {
     replies: Vec<Reply>,
+    /// When set ([`Server::start_fn`]), it picks every reply instead of `replies`.
+    handler: Option<Box<Handler>>,
     state: Mutex<State>,
     changed: Condvar,
     shutdown: AtomicBool,
@@ -264,11 +269,31 @@ impl Server {
     /// Start on the given local address (e.g. `"[::1]:0"`); `Err` if it cannot be bound.
     pub fn start_at(addr: &str, replies: Vec<Reply>) -> std::io::Result<Server> {
         assert!(!replies.is_empty(), "a server needs at least one reply");
+        Server::launch(addr, replies, None)
+    }
+
+    /// Start on 127.0.0.1 with an ephemeral port; each reply is computed by `handler` from the
+    /// request's index and the complete request as recorded (read with HTTP framing). For
+    /// challenge-response exchanges (Digest) and chains that need ports known only later.
+    pub fn start_fn(
+        handler: impl Fn(usize, &RecordedRequest) -> Reply + Send + Sync + 'static,
+    ) -> Server {
+        // The placeholder reply only fixes the read mode (HTTP framing).
+        Server::launch("127.0.0.1:0", vec![Reply::raw("")], Some(Box::new(handler)))
+            .expect("bind 127.0.0.1:0")
+    }
+
+    fn launch(
+        addr: &str,
+        replies: Vec<Reply>,
+        handler: Option<Box<Handler>>,
+    ) -> std::io::Result<Server> {
         let listener = TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             replies,
+            handler,
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
             shutdown: AtomicBool::new(false),
@@ -458,16 +483,20 @@ impl Conn {
                 return;
             };
             let incomplete = !req.complete;
+            let computed = match &self.sh.handler {
+                Some(handler) if !incomplete && !self.peer_closed => Some(handler(index, &req)),
+                _ => None,
+            };
             self.sh.state.lock().unwrap().requests.push(req);
             self.set_busy(false);
             self.sh.changed.notify_all();
             if incomplete || self.peer_closed {
                 return; // nobody left to answer
             }
-            let reply = {
+            let reply = computed.unwrap_or_else(|| {
                 let r = &self.sh.replies;
                 r[index.min(r.len() - 1)].clone()
-            };
+            });
             match self.play(&reply) {
                 Outcome::Done => return,
                 Outcome::KeepAlive => {}
