@@ -10,7 +10,8 @@ use anyhow::{Context, Result};
 
 use crate::spec::Part;
 
-/// Up to this much of stdin is read before sending, so small bodies get a Content-Length;
+/// Up to this much of stdin (and a chunk more) is read before sending, so small bodies get a
+/// Content-Length and can be sent again on a 307/308;
 /// anything longer streams on with chunked encoding.
 pub const READ_AHEAD: usize = 1024 * 1024;
 
@@ -68,7 +69,7 @@ pub fn read_ahead(warn_after: Option<Duration>, prog: &'static str) -> Result<Pa
             });
         }
         buf.extend_from_slice(&chunk[..n]);
-        if buf.len() >= READ_AHEAD {
+        if buf.len() > READ_AHEAD {
             return Ok(Part::Stdin {
                 read_ahead: buf,
                 at_eof: false,
