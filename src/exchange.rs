@@ -53,6 +53,13 @@ impl Exchanger<'_> {
         let started = Instant::now();
         let transport = Transport::new(first.options.timeout);
         let secrets = BoundSecrets::of(first, &redirect::host_header(&first.url));
+        // Whether hops to other hosts may take .netrc credentials: yes unless the user gave
+        // credentials (or typed an Authorization) themselves.
+        let netrc_managed = match &first.auth {
+            Some(a) if a.source == auth::Source::Netrc => Some(a.kind),
+            Some(_) => None,
+            None => secrets.authorization.is_none().then_some(AuthType::Basic),
+        };
         let mut spec = first.clone();
         let mut redirects = 0u32;
         // A Digest challenge is answered once per hop; a second 401 is the final answer.
@@ -79,7 +86,7 @@ impl Exchanger<'_> {
             answered = digest.is_some();
             let next = match digest {
                 Some(next) => Some(next),
-                None => self.next_hop(&spec, &response, &secrets, redirects)?,
+                None => self.next_hop(&spec, &response, &secrets, redirects, netrc_managed)?,
             };
             if next.is_some() && !answered {
                 redirects += 1;
@@ -107,6 +114,7 @@ impl Exchanger<'_> {
         response: &Response,
         secrets: &BoundSecrets,
         redirects: u32,
+        netrc_managed: Option<AuthType>,
     ) -> Result<Option<RequestSpec>> {
         let status = response.head.status;
         if !self.follow.enabled || !redirect::is_redirect(status) {
@@ -126,13 +134,8 @@ impl Exchanger<'_> {
         let mut next = redirect::follow(spec, status, next, secrets).map_err(anyhow::Error::msg)?;
         // Credentials the user gave stay with their origin (re-applied by `follow`); .netrc
         // ones are looked up again for the new host, and never carried to it.
-        let explicit = spec
-            .auth
-            .as_ref()
-            .is_some_and(|a| a.source != auth::Source::Netrc);
         let home = secrets.origin.as_ref() == Some(&Origin::of(&next.url));
-        if !home && !explicit && secrets.authorization.is_none() {
-            let kind = spec.auth.as_ref().map_or(AuthType::Basic, |a| a.kind);
+        if let (false, Some(kind)) = (home, netrc_managed) {
             let host = next.url.host_str().unwrap_or("").to_string();
             next.auth = auth::netrc_for(self.netrc, kind, &host);
             if let Some(value) = next.auth.as_ref().and_then(auth::Auth::header) {

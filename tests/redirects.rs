@@ -28,7 +28,10 @@ fn redirect(status: u16, location: &str) -> Reply {
 
 fn redirect_with_body(status: u16, location: &str, body: &str) -> Reply {
     Reply::http(
-        &format!("HTTP/1.1 {status} {}\r\nLocation: {location}", reason(status)),
+        &format!(
+            "HTTP/1.1 {status} {}\r\nLocation: {location}",
+            reason(status)
+        ),
         body,
     )
 }
@@ -61,7 +64,10 @@ fn printed_status_lines(run: &Run) -> Vec<String> {
 }
 
 fn targets(srv: &Server) -> Vec<String> {
-    srv.requests().iter().map(|r| r.target().to_string()).collect()
+    srv.requests()
+        .iter()
+        .map(|r| r.target().to_string())
+        .collect()
 }
 
 /// A server at 127.0.0.1:PORT whose first reply redirects to `http://localhost:PORT{path}`
@@ -129,10 +135,7 @@ fn relative_locations_resolve_against_the_current_url() {
 #[test]
 fn location_fragment_is_not_sent() {
     let srv = Server::start(vec![redirect(302, "/next#frag"), Reply::ok("final")]);
-    http()
-        .args(["--follow", &srv.url("/")])
-        .run()
-        .success();
+    http().args(["--follow", &srv.url("/")]).run().success();
     assert_eq!(targets(&srv), ["/", "/next"]);
 }
 
@@ -397,7 +400,12 @@ fn empty_location_is_an_error() {
 
 #[test]
 fn unparsable_location_is_an_error() {
-    for location in ["http://[::1", "http://", "http://exa mple.com/", "http://:80/x"] {
+    for location in [
+        "http://[::1",
+        "http://",
+        "http://exa mple.com/",
+        "http://:80/x",
+    ] {
         let line = refused(redirect(302, location));
         assert!(line.contains("redirect"), "{location:?}: {line}");
     }
@@ -414,10 +422,7 @@ fn non_http_schemes_are_refused() {
         "gopher://127.0.0.1:70/",
     ] {
         let line = refused(redirect(302, location));
-        assert!(
-            line.contains("unsupported scheme"),
-            "{location:?}: {line}"
-        );
+        assert!(line.contains("unsupported scheme"), "{location:?}: {line}");
     }
 }
 
@@ -438,10 +443,7 @@ fn percent_encoded_crlf_in_location_cannot_inject_headers() {
         redirect(302, "/a%0d%0aX-Evil:%201"),
         Reply::ok("final"),
     ]);
-    http()
-        .args(["--follow", &srv.url("/")])
-        .run()
-        .success();
+    http().args(["--follow", &srv.url("/")]).run().success();
     let reqs = srv.requests();
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[1].target(), "/a%0d%0aX-Evil:%201");
@@ -455,10 +457,7 @@ fn userinfo_in_location_is_never_used_as_credentials() {
         302,
         &format!("http://evil:pw@{}/x", b.host_port()),
     )]);
-    http()
-        .args(["--follow", &a.url("/")])
-        .run()
-        .success();
+    http().args(["--follow", &a.url("/")]).run().success();
     let req = b.only_request();
     assert_eq!(req.header("Authorization"), None, "{}", req.head);
     assert_eq!(req.header("Host"), Some(b.host_port()));
@@ -684,7 +683,12 @@ fn only_the_final_exchange_is_printed_without_all() {
         .args(["--follow", "--print=h", &srv.url("/start")])
         .run();
     r.success();
-    assert_eq!(printed_status_lines(&r), ["HTTP/1.1 200 OK"], "{}", r.describe());
+    assert_eq!(
+        printed_status_lines(&r),
+        ["HTTP/1.1 200 OK"],
+        "{}",
+        r.describe()
+    );
 }
 
 #[test]
@@ -692,9 +696,7 @@ fn follow_with_print_request_head_prints_only_the_final_request() {
     // HTTPie bug #1082: intermediate requests were printed with --follow --print=H.
     for print in ["--print=H", "--print=HB", "--print=Hh"] {
         let srv = moved_then_final();
-        let r = http()
-            .args(["--follow", print, &srv.url("/start")])
-            .run();
+        let r = http().args(["--follow", print, &srv.url("/start")]).run();
         r.success();
         assert_eq!(
             printed_request_lines(&r),
@@ -791,7 +793,12 @@ fn assert_no_secrets(req: &support::server::RecordedRequest) {
 
 fn assert_custom_kept(req: &support::server::RecordedRequest) {
     assert_eq!(req.header("X-Api-Key"), Some("k3y".into()), "{}", req.head);
-    assert_eq!(req.header("Private-Token"), Some("t0k".into()), "{}", req.head);
+    assert_eq!(
+        req.header("Private-Token"),
+        Some("t0k".into()),
+        "{}",
+        req.head
+    );
 }
 
 #[test]
@@ -906,7 +913,10 @@ fn url_credentials_stay_with_their_origin() {
     let a = Server::start(vec![redirect(302, &b.url("/b"))]);
     let url = format!("http://user:pw@{}/a", a.host_port());
     http().args(["--follow", &url]).run().success();
-    assert_eq!(a.only_request().header("Authorization"), Some(basic("user", "pw")));
+    assert_eq!(
+        a.only_request().header("Authorization"),
+        Some(basic("user", "pw"))
+    );
     assert_no_secrets(&b.only_request());
 }
 
@@ -970,5 +980,100 @@ fn no_referer_with_userinfo_or_fragment() {
                 "{referer}"
             );
         }
+    }
+}
+
+#[test]
+fn spaces_in_location_are_percent_encoded() {
+    let srv = Server::start(vec![redirect(302, "/a b?c d"), Reply::ok("ok")]);
+    http().args(["--follow", &srv.url("/")]).run().success();
+    let reqs = srv.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].request_line(), "GET /a%20b?c%20d HTTP/1.1");
+}
+
+#[test]
+fn non_utf8_location_is_an_error() {
+    let line = refused(Reply::raw(
+        b"HTTP/1.1 302 Found\r\nLocation: /caf\xe9\r\nContent-Length: 0\r\n\r\n",
+    ));
+    assert!(
+        line.contains("redirect") || line.contains("Location"),
+        "{line}"
+    );
+}
+
+#[test]
+fn absolute_location_to_the_same_origin_keeps_credentials() {
+    for spell in ["http://{own}/next", "HTTP://{own}/next", "//{own}/next"] {
+        // The Location names this very server (scheme and host spelled differently).
+        let srv = Server::start_fn(move |i, req| {
+            if i == 0 {
+                let own = req.header("Host").unwrap_or_default();
+                redirect(302, &spell.replace("{own}", &own))
+            } else {
+                Reply::ok("ok")
+            }
+        });
+        http()
+            .args(["--follow", "-a", "u:p", &srv.url("/"), "Cookie:t=1"])
+            .run()
+            .success();
+        let reqs = srv.requests();
+        assert_eq!(reqs.len(), 2, "{spell}");
+        assert_eq!(
+            reqs[1].header("Authorization"),
+            Some(basic("u", "p")),
+            "{spell}"
+        );
+        assert_eq!(reqs[1].header("Cookie"), Some("t=1".into()), "{spell}");
+    }
+}
+
+#[test]
+fn verbose_with_explicit_print_keeps_all() {
+    let srv = moved_then_final();
+    http()
+        .args(["-v", "--print=b", "--follow", &srv.url("/start")])
+        .run()
+        .success()
+        .stdout_is("moved\n\nfinal");
+}
+
+#[test]
+fn typed_host_comes_back_with_its_origin() {
+    let b_url: Arc<OnceLock<String>> = Arc::new(OnceLock::new());
+    let b_url2 = Arc::clone(&b_url);
+    let a = Server::start_fn(move |i, _| match i {
+        0 => redirect(302, b_url2.get().expect("b's url")),
+        _ => Reply::ok("home"),
+    });
+    let b = Server::start(vec![redirect(302, &a.url("/back"))]);
+    b_url.set(b.url("/away")).unwrap();
+    http()
+        .args(["--follow", &a.url("/"), "Host:vhost.test"])
+        .run()
+        .success()
+        .stdout_is("home");
+    assert_eq!(b.only_request().header("Host"), Some(b.host_port()));
+    let home = a.requests();
+    assert_eq!(home[0].header("Host"), Some("vhost.test".into()));
+    assert_eq!(home[1].header("Host"), Some("vhost.test".into()));
+}
+
+#[test]
+fn folded_location_cannot_inject_a_header() {
+    // obs-fold: a continuation line. Refused as malformed or folded into the URL (encoded);
+    // never a header line of the next request.
+    let srv = Server::start(vec![
+        Reply::raw("HTTP/1.1 302 Found\r\nLocation: /a\r\n X-Evil: 1\r\nContent-Length: 0\r\n\r\n"),
+        Reply::ok("ok"),
+    ]);
+    let r = http().args(["--follow", &srv.url("/")]).run();
+    r.no_panic();
+    assert!(matches!(r.code(), Some(0 | 1)), "{}", r.describe());
+    for req in srv.requests() {
+        assert_eq!(req.header("X-Evil"), None, "{}", req.head);
+        assert!(!req.target().contains(' '), "{}", req.head);
     }
 }

@@ -24,6 +24,10 @@ use crate::spec::RequestSpec;
 use crate::wire::ResponseHead;
 use recorder::{lock, HeadHook, RecordingConnector, SharedTape};
 
+/// The largest request head we send. ureq writes the head into one output buffer; a bigger
+/// head would fail there with a message about the response, so it is refused up front.
+pub const MAX_REQUEST_HEAD: usize = 1024 * 1024;
+
 /// How long to wait for a connection when `--timeout` is not given.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -54,6 +58,7 @@ impl Transport {
             .timeout_connect(Some(connect))
             .timeout_per_read(timeout)
             .timeout_per_write(timeout)
+            .output_buffer_size(MAX_REQUEST_HEAD + 64 * 1024)
             .build();
         let tape = SharedTape::default();
         let connector =
@@ -75,6 +80,13 @@ impl Transport {
         body: Option<upload::BodyReader>,
         on_request_head: Option<HeadHook>,
     ) -> Result<Response> {
+        let head_len = crate::wire::render_request_head(spec).len();
+        if head_len > MAX_REQUEST_HEAD {
+            anyhow::bail!(
+                "The request head is too large to send ({head_len} bytes; the limit is {} KiB)",
+                MAX_REQUEST_HEAD / 1024
+            );
+        }
         let uri = format!(
             "{}://{}{}",
             spec.url.scheme(),
