@@ -4,12 +4,13 @@ use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Parser;
 
 use crate::auth::netrc::{self, Netrc};
 use crate::build::{self, Inputs};
 use crate::cli::Args;
+use crate::download::{Download, DownloadOptions};
 use crate::exchange::{self, Exchanger, Follow};
 use crate::exit::{status_of, ExitStatus};
 use crate::items::Sep;
@@ -38,12 +39,13 @@ impl Program {
     }
 }
 
-/// Which standard streams count as terminals. `COURIER_ASSUME_TTY=stdin,stdout` forces
+/// Which standard streams count as terminals. `COURIER_ASSUME_TTY=stdin,stdout,stderr` forces
 /// terminal behaviour for the named ones: it exists for tests, which have no terminal.
 #[derive(Debug, Clone, Copy)]
 struct Terminals {
     stdin: bool,
     stdout: bool,
+    stderr: bool,
 }
 
 impl Terminals {
@@ -53,6 +55,7 @@ impl Terminals {
         Terminals {
             stdin: forced("stdin") || io::stdin().is_terminal(),
             stdout: forced("stdout") || io::stdout().is_terminal(),
+            stderr: forced("stderr") || io::stderr().is_terminal(),
         }
     }
 }
@@ -157,6 +160,9 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         Program::Http => args.default_scheme.as_str(),
     };
 
+    if args.resume && !args.download {
+        anyhow::bail!("--continue only works with --download");
+    }
     let stdin_is_body = !args.ignore_stdin && stdin::is_body_source(terminals.stdin);
     let warn_after = stdin::warn_threshold();
     let mut read_stdin = move || stdin::read_ahead(warn_after, prog);
@@ -216,8 +222,42 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         stdout_tty: terminals.stdout,
     }
     .resolve()?;
-    let display = display_for(args, terminals.stdout)?;
-    let printer = Printer::new(Box::new(io::stdout()), terminals.stdout);
+    // With --download, everything but the body goes to stderr; -o alone sends what would be
+    // printed to the file (treated as redirected output).
+    let (print, out, out_tty): (PrintSet, Box<dyn Write + Send>, bool) =
+        match (&args.output, args.download) {
+            (_, true) if !args.offline => (
+                PrintSet {
+                    response_body: false,
+                    ..print
+                },
+                Box::new(io::stderr()),
+                terminals.stderr,
+            ),
+            (Some(path), false) => (
+                print,
+                Box::new(io::BufWriter::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("cannot create {}", path.display()))?,
+                )),
+                false,
+            ),
+            _ => (print, Box::new(io::stdout()), terminals.stdout),
+        };
+    let display = display_for(args, out_tty)?;
+    let printer = Printer::new(out, out_tty);
+    let download = match args.download && !args.offline {
+        true => Some(Download::prepare(
+            DownloadOptions {
+                output: args.output.clone(),
+                resume: args.resume,
+                to_stdout: args.output.is_none() && !terminals.stdout,
+                stderr_tty: terminals.stderr,
+            },
+            &mut spec,
+        )?),
+        false => None,
+    };
 
     if args.offline {
         // The session applies to what is printed; nothing was exchanged, so it is not written.
@@ -233,9 +273,11 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         display: &display,
         all: args.all || args.verbose > 0,
         follow: Follow {
-            enabled: args.follow,
+            enabled: args.follow || download.is_some(),
             max: args.max_redirects,
         },
+        download: download.as_ref(),
+        upload_progress: terminals.stderr && args.quiet == 0,
     }
     .run(&spec, &mut jar)?;
     if let Some(session) = &session {
@@ -245,6 +287,15 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
             cookies_before,
             cookies_after: jar.to_stored(),
         })?;
+    }
+    if let Some(exit) = outcome.download.filter(|e| *e != ExitStatus::Success) {
+        if args.quiet < 2 {
+            eprintln!(
+                "{prog}: warning: HTTP {} {}",
+                outcome.status, outcome.reason
+            );
+        }
+        return Ok(exit);
     }
     if args.check_status {
         let exit = ExitStatus::for_http_status(outcome.status);

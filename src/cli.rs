@@ -120,6 +120,18 @@ pub struct Args {
     #[arg(short = 'q', long, action = ArgAction::Count, help_heading = "Output")]
     pub quiet: u8,
 
+    // ---- Downloads ---------------------------------------------------------------------------
+    /// Save the response body to a file (named by -o, Content-Disposition or the URL), with a
+    /// progress bar; follows redirects. To stdout when it is redirected and no -o is given.
+    #[arg(short = 'd', long, help_heading = "Downloads")]
+    pub download: bool,
+    /// The file to write: with --download, the body; without, everything that would be printed.
+    #[arg(short = 'o', long, value_name = "FILE", help_heading = "Downloads")]
+    pub output: Option<std::path::PathBuf>,
+    /// Resume an interrupted --download into the --output file (Range: bytes=N-).
+    #[arg(short = 'c', long = "continue", help_heading = "Downloads")]
+    pub resume: bool,
+
     // ---- Sessions ----------------------------------------------------------------------------
     /// Use a session and update it: cookies, auth and headers kept between runs. A NAME is
     /// kept in the config dir per host; a value with a / is a file path.

@@ -13,6 +13,8 @@ use crate::auth::netrc::Netrc;
 use crate::auth::{self, digest, AuthType};
 use crate::cookies::CookieJar;
 use crate::decode::{self, DecodeError};
+use crate::download::progress::Progress;
+use crate::download::Download;
 use crate::exit::{ExitStatus, Fatal};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::body::BodySink;
@@ -33,7 +35,12 @@ pub struct Follow {
 pub struct Outcome {
     pub status: u16,
     pub reason: String,
+    /// What the download decided (4/5 for an error status; success otherwise).
+    pub download: Option<ExitStatus>,
 }
+
+/// Bodies at least this large get an upload progress bar on a terminal.
+const UPLOAD_PROGRESS_MIN: u64 = 1_000_000;
 
 pub struct Exchanger<'a> {
     /// .netrc, consulted afresh for each host a redirect leads to (when no credentials were
@@ -45,6 +52,10 @@ pub struct Exchanger<'a> {
     /// Print intermediate exchanges too.
     pub all: bool,
     pub follow: Follow,
+    /// `--download`: the final body goes to a file instead of the printer.
+    pub download: Option<&'a Download>,
+    /// stderr is a terminal: large uploads show a progress bar.
+    pub upload_progress: bool,
 }
 
 impl Exchanger<'_> {
@@ -209,6 +220,7 @@ impl Exchanger<'_> {
             }) as Box<dyn FnMut(&[u8]) + Send>
         });
         let req_sink = SharedSink(Arc::new(Mutex::new(None)));
+        let bar = self.upload_bar(spec);
         let body = if spec.body.is_empty() {
             None
         } else {
@@ -216,9 +228,23 @@ impl Exchanger<'_> {
                 *req_sink.lock() = Some(request_sink(spec, self.display, print, printer));
                 Box::new(req_sink.clone()) as Box<dyn Write + Send>
             });
-            Some(upload::body_reader(&spec.body, tee)?)
+            let reader = upload::body_reader(&spec.body, tee)?;
+            Some(match &bar {
+                Some(progress) => Box::new(upload::Counted {
+                    inner: reader,
+                    progress: progress.clone(),
+                }) as upload::BodyReader,
+                None => reader,
+            })
         };
-        let response = transport.send(spec, body, head_hook)?;
+        let response = transport.send(spec, body, head_hook);
+        if let Some(bar) = &bar {
+            match (&response, spec.body.len()) {
+                (Ok(_), Some(len)) => bar.done(len),
+                _ => bar.abandon(),
+            }
+        }
+        let response = response?;
         let sink = req_sink.lock().take();
         if let Some(sink) = sink {
             sink.finish()?;
@@ -227,6 +253,23 @@ impl Exchanger<'_> {
             printer.end(print.request_body)?;
         }
         Ok(response)
+    }
+
+    /// A progress bar for a large upload, when stderr is a terminal (HTTPie has none: #685).
+    fn upload_bar(&self, spec: &RequestSpec) -> Option<Progress> {
+        if !self.upload_progress || spec.body.is_empty() {
+            return None;
+        }
+        let len = spec.body.len();
+        if len.is_some_and(|l| l < UPLOAD_PROGRESS_MIN) {
+            return None;
+        }
+        Some(Progress::start(
+            &format!("Uploading to {}", redirect::host_header(&spec.url)),
+            len,
+            0,
+            true,
+        ))
     }
 
     fn print_response(
@@ -243,6 +286,22 @@ impl Exchanger<'_> {
         }
         if print.response_head {
             printer.write(&display.head(&head.raw))?;
+        }
+        if let Some(download) = self.download {
+            if print.any_response() {
+                printer.end(false)?;
+            }
+            printer.flush()?;
+            let body = decode::decode(&head, Box::new(response.body.into_reader()))?;
+            let exit = download.receive(&head, body, &|e| match e.get_ref() {
+                Some(inner) if inner.is::<DecodeError>() => anyhow::Error::msg(inner.to_string()),
+                _ => transport.body_error(e, spec),
+            })?;
+            return Ok(Outcome {
+                status: head.status,
+                reason: head.reason,
+                download: Some(exit),
+            });
         }
         if print.needs_response_body() {
             let content_type = head
@@ -276,6 +335,7 @@ impl Exchanger<'_> {
         Ok(Outcome {
             status: head.status,
             reason: head.reason,
+            download: None,
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod build;
 pub mod cli;
 pub mod cookies;
 pub mod decode;
+pub mod download;
 pub mod exchange;
 pub mod exit;
 pub mod items;

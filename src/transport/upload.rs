@@ -42,6 +42,20 @@ pub fn body_reader(body: &Body, tee: Option<Box<dyn Write + Send>>) -> Result<Bo
     Ok(reader)
 }
 
+/// Counts bytes read into an upload progress bar.
+pub struct Counted {
+    pub inner: BodyReader,
+    pub progress: crate::download::progress::Progress,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.add(n as u64);
+        Ok(n)
+    }
+}
+
 struct Tee {
     inner: BodyReader,
     out: Box<dyn Write + Send>,
