@@ -293,10 +293,7 @@ impl Exchanger<'_> {
             }
             printer.flush()?;
             let body = decode::decode(&head, Box::new(response.body.into_reader()))?;
-            let exit = download.receive(&head, body, &|e| match e.get_ref() {
-                Some(inner) if inner.is::<DecodeError>() => anyhow::Error::msg(inner.to_string()),
-                _ => transport.body_error(e, spec),
-            })?;
+            let exit = download.receive(&head, body, &|e| body_error(transport, spec, e))?;
             return Ok(Outcome {
                 status: head.status,
                 reason: head.reason,
@@ -316,10 +313,7 @@ impl Exchanger<'_> {
                 )
             });
             let body = decode::decode(&head, Box::new(response.body.into_reader()))?;
-            copy_body(body, sink.as_mut(), printer).map_err(|e| match e.get_ref() {
-                Some(inner) if inner.is::<DecodeError>() => anyhow::Error::msg(inner.to_string()),
-                _ => transport.body_error(e, spec),
-            })?;
+            copy_body(body, sink.as_mut(), printer).map_err(|e| body_error(transport, spec, e))?;
             if let Some(sink) = sink {
                 sink.finish()?;
             }
@@ -367,6 +361,15 @@ pub fn with_cookies(spec: &mut RequestSpec, jar: &CookieJar, secrets: &BoundSecr
         .retain(|h| !h.name.eq_ignore_ascii_case("Cookie"));
     for value in &wanted {
         spec.headers.push(Header::new("Cookie", value));
+    }
+}
+
+/// An error met while reading a response body: corrupt compressed data names its encoding;
+/// anything else is the connection's (timeout, reset) and says where.
+fn body_error(transport: &Transport, spec: &RequestSpec, e: io::Error) -> anyhow::Error {
+    match e.get_ref() {
+        Some(inner) if inner.is::<DecodeError>() => anyhow::Error::msg(inner.to_string()),
+        _ => transport.body_error(e, spec),
     }
 }
 

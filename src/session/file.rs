@@ -42,6 +42,11 @@ fn string(v: &Value, at: &str) -> Result<String, String> {
         .ok_or_else(|| format!("{at}: expected a string"))
 }
 
+/// A string field of an object (missing counts as not a string).
+fn field(obj: &Map<String, Value>, key: &str, at: &str) -> Result<String, String> {
+    string(obj.get(key).unwrap_or(&Value::Null), &format!("{at}.{key}"))
+}
+
 fn no_controls(text: &str, at: &str) -> Result<(), String> {
     if text.chars().any(|c| c.is_control() && c != '\t') {
         return Err(format!("{at}: contains a control character"));
@@ -59,14 +64,8 @@ fn parse_headers(v: &Value) -> Result<Vec<(String, String)>, String> {
                 let obj = item
                     .as_object()
                     .ok_or_else(|| format!("{at}: expected an object"))?;
-                let name = string(
-                    obj.get("name").unwrap_or(&Value::Null),
-                    &format!("{at}.name"),
-                )?;
-                let value = string(
-                    obj.get("value").unwrap_or(&Value::Null),
-                    &format!("{at}.value"),
-                )?;
+                let name = field(obj, "name", &at)?;
+                let value = field(obj, "value", &at)?;
                 out.push((name, value));
             }
         }
@@ -141,10 +140,7 @@ fn parse_cookies(v: &Value, warnings: &mut Vec<String>) -> Result<Vec<StoredCook
                 let obj = item
                     .as_object()
                     .ok_or_else(|| format!("{at}: expected an object"))?;
-                let name = string(
-                    obj.get("name").unwrap_or(&Value::Null),
-                    &format!("{at}.name"),
-                )?;
+                let name = field(obj, "name", &at)?;
                 out.push(parse_cookie(&name, obj, &at)?);
             }
         }
