@@ -192,6 +192,8 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         },
     )?;
     let mut jar = session.as_ref().map(Session::jar).unwrap_or_default();
+    // Taken before the typed cookies go in, so that they count as this run's changes.
+    let cookies_before = jar.to_stored();
     if session.is_some() {
         // With a session, typed cookies become cookies of the request host, kept in the file.
         for h in spec
@@ -204,7 +206,6 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         spec.headers
             .retain(|h| !h.name.eq_ignore_ascii_case("Cookie"));
     }
-    let cookies_before = jar.to_stored();
 
     let print = PrintChoice {
         explicit: args.print.as_deref().or(if args.headers {

@@ -52,7 +52,7 @@ impl Session {
             path,
             read_only,
             data,
-            host: host.split(':').next().unwrap_or(host).to_string(),
+            host: host_without_port(host).to_string(),
             private_root,
         })
     }
@@ -71,6 +71,17 @@ impl Session {
         }
         let host = self.host.clone();
         store::update(&self.path, |data| merge(data, changes, &host))
+    }
+}
+
+/// `example.org:8080` → `example.org`, `[::1]:8080` → `[::1]`.
+fn host_without_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.split_inclusive(']').next().unwrap_or(host);
+    }
+    match host.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host,
     }
 }
 
@@ -195,6 +206,14 @@ mod tests {
                 ("x-a".into(), "3".into())
             ]
         );
+    }
+
+    #[test]
+    fn hosts_lose_their_ports() {
+        assert_eq!(host_without_port("example.org:8080"), "example.org");
+        assert_eq!(host_without_port("[::1]:8080"), "[::1]");
+        assert_eq!(host_without_port("[::1]"), "[::1]");
+        assert_eq!(host_without_port("example.org"), "example.org");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -23,10 +23,15 @@ fn lock_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Creates the session's folder (and, for named sessions, its parents under the config dir)
-/// private to the user.
+/// Creates the session's folder private to the user; for named sessions, every folder from
+/// the sessions root down is tightened to 0700 even if it existed.
 pub fn ensure_dir(dir: &Path, private_from: Option<&Path>) -> Result<()> {
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // Folders created here are 0700 whoever chose the path.
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
     if let Some(root) = private_from {
         // Every folder from the sessions root down to this one: 0700.
         let mut current = Some(dir);
