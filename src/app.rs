@@ -220,7 +220,8 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         verbose: args.verbose,
         quiet: args.quiet > 0,
         offline: args.offline,
-        stdout_tty: terminals.stdout,
+        // `-o FILE` without --download is redirected output, whatever stdout is.
+        stdout_tty: terminals.stdout && (args.output.is_none() || args.download),
     }
     .resolve()?;
     // With --download, everything but the body goes to stderr; -o alone sends what would be
@@ -254,6 +255,7 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
                 resume: args.resume,
                 to_stdout: args.output.is_none() && !terminals.stdout,
                 stderr_tty: terminals.stderr,
+                quiet: args.quiet > 0,
             },
             &mut spec,
         )?),

@@ -104,15 +104,15 @@ impl Exchanger<'_> {
             }
             let Some(next) = next else {
                 self.printer.release()?;
-                let outcome = self.print_response(&transport, &spec, response, started)?;
+                let outcome = self.print_response(&transport, &spec, response, started, true)?;
                 self.printer.flush()?;
                 return Ok(outcome);
             };
             if self.all {
-                self.print_response(&transport, &spec, response, started)?;
+                self.print_response(&transport, &spec, response, started, false)?;
             } else {
                 self.printer.drop_held();
-                drain(response);
+                drain(response.body);
             }
             spec = next;
         }
@@ -278,6 +278,7 @@ impl Exchanger<'_> {
         spec: &RequestSpec,
         response: Response,
         started: Instant,
+        last: bool,
     ) -> Result<Outcome> {
         let (print, printer, display) = (self.print, self.printer, self.display);
         let head = response.head;
@@ -288,6 +289,19 @@ impl Exchanger<'_> {
             printer.write(&display.head(&head.raw))?;
         }
         if let Some(download) = self.download {
+            if !last {
+                // An intermediate response (a redirect) in download mode: its head may be
+                // printed, its body is never saved.
+                if print.any_response() {
+                    printer.end(false)?;
+                }
+                drain(response.body);
+                return Ok(Outcome {
+                    status: head.status,
+                    reason: head.reason,
+                    download: None,
+                });
+            }
             if print.any_response() {
                 printer.end(false)?;
             }
@@ -374,8 +388,8 @@ fn body_error(transport: &Transport, spec: &RequestSpec, e: io::Error) -> anyhow
 }
 
 /// Reads an unprinted body to its end, so the connection can be reused for the next hop.
-fn drain(response: Response) {
-    let mut reader = response.body.into_reader();
+fn drain(body: ureq::Body) {
+    let mut reader = body.into_reader();
     let _ = io::copy(&mut reader.by_ref().take(16 * 1024 * 1024), &mut io::sink());
 }
 

@@ -8,7 +8,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use url::Url;
 
 use crate::exit::ExitStatus;
@@ -28,6 +28,8 @@ pub struct DownloadOptions {
     /// stdout is redirected and there is no `-o`: the body goes there.
     pub to_stdout: bool,
     pub stderr_tty: bool,
+    /// `-q`: no progress lines at all.
+    pub quiet: bool,
 }
 
 pub struct Download {
@@ -114,10 +116,12 @@ impl Download {
         // Where the bytes go, and from which offset.
         let (mut sink, offset, shown) = match self.resume_reply(head, encoded)? {
             Resume::AlreadyComplete => {
-                eprintln!(
-                    "Done. The file is already complete ({} bytes).",
-                    self.resume_from
-                );
+                if !self.opts.quiet {
+                    eprintln!(
+                        "Done. The file is already complete ({} bytes).",
+                        self.resume_from
+                    );
+                }
                 return Ok(ExitStatus::Success);
             }
             Resume::Append => {
@@ -139,7 +143,10 @@ impl Download {
             0 => format!("Downloading to {shown}"),
             n => format!("Resuming download to {shown} from byte {n}"),
         };
-        let progress = Progress::start(&doing, total, offset, self.opts.stderr_tty);
+        let progress = match self.opts.quiet {
+            true => Progress::silent(),
+            false => Progress::start(&doing, total, offset, self.opts.stderr_tty),
+        };
 
         let mut received = 0u64;
         let mut buf = vec![0u8; CHUNK];
@@ -150,17 +157,12 @@ impl Download {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     progress.abandon();
-                    let reason = body_error(e);
-                    return Err(match total {
-                        Some(size) => anyhow!(
-                            "Incomplete download: size={size}; downloaded={} ({reason})",
-                            offset + received
-                        ),
-                        None => reason.context(format!(
-                            "Incomplete download: downloaded={}",
-                            offset + received
-                        )),
-                    });
+                    // The cause stays in the chain: a timeout still exits 2.
+                    let got = offset + received;
+                    return Err(body_error(e).context(match total {
+                        Some(size) => format!("Incomplete download: size={size}; downloaded={got}"),
+                        None => format!("Incomplete download: downloaded={got}"),
+                    }));
                 }
             };
             sink.write_all(&buf[..n])
@@ -199,10 +201,14 @@ impl Download {
                     bail!("Missing Content-Range in the 206 reply to Range: {asked}; the file is left as it was");
                 };
                 match parse_content_range(&value) {
+                    // It must start where the file ends and, when the total is known, run to
+                    // the end: a short part would leave a file that looks complete but isn't.
                     Some(ContentRange {
-                        range: Some((start, _)),
-                        ..
-                    }) if start == self.resume_from => Ok(Resume::Append),
+                        range: Some((start, end)),
+                        total,
+                    }) if start == self.resume_from && total.is_none_or(|t| end + 1 == t) => {
+                        Ok(Resume::Append)
+                    }
                     Some(_) => bail!(
                         "Unexpected Content-Range returned ({value:?}) for the requested Range ({asked}): \
                          the file is left as it was"

@@ -15,6 +15,7 @@ use crate::pretty::sanitize::inert;
 pub struct Progress {
     bar: Option<ProgressBar>,
     started: Instant,
+    quiet: bool,
 }
 
 /// `1.07 GB in 1.3s (824 MB/s)`.
@@ -71,6 +72,16 @@ impl Progress {
         Progress {
             bar,
             started: Instant::now(),
+            quiet: false,
+        }
+    }
+
+    /// No output at all (`-q`): no bar, no start line, no summary.
+    pub fn silent() -> Progress {
+        Progress {
+            bar: None,
+            started: Instant::now(),
+            quiet: true,
         }
     }
 
@@ -85,7 +96,9 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        eprintln!("Done. {}", summary(bytes, self.started.elapsed()));
+        if !self.quiet {
+            eprintln!("Done. {}", summary(bytes, self.started.elapsed()));
+        }
     }
 
     /// Leaves the line clean after an error (the error follows on its own line).
