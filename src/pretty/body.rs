@@ -106,6 +106,11 @@ impl BodySink {
             })
             .unwrap_or(encoding_rs::UTF_8);
         sink.decoder = Some(DisplayDecoder::new(encoding));
+        if !display.inert && encoding.output_encoding() != encoding_rs::UTF_8 {
+            // Redirected output keeps the message's encoding, formatted or not.
+            let out = sink.take_out();
+            sink.out = Some(Box::new(Reencode::new(out, encoding)));
+        }
         let kind = kind_of(mime, display.json_flag);
         let format = display.pretty.format;
         let json_format = format && display.format.json_format;
@@ -411,6 +416,73 @@ impl<W: Write> Write for C1Inert<W> {
     }
 }
 
+/// Writes UTF-8 text in another encoding (what redirected, prettified output of a non-UTF-8
+/// body needs); a character split across writes is held until it is complete.
+pub struct Reencode<W: Write> {
+    inner: W,
+    encoder: encoding_rs::Encoder,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Reencode<W> {
+    pub fn new(inner: W, encoding: &'static encoding_rs::Encoding) -> Self {
+        Reencode {
+            inner,
+            encoder: encoding.new_encoder(),
+            pending: Vec::new(),
+        }
+    }
+
+    fn encode(&mut self, text: &str, last: bool) -> io::Result<()> {
+        let mut out = Vec::with_capacity(text.len() + 16);
+        let mut rest = text;
+        loop {
+            let need = self
+                .encoder
+                .max_buffer_length_from_utf8_if_no_unmappables(rest.len())
+                .unwrap_or(rest.len() * 4 + 16)
+                + 16;
+            let start = out.len();
+            out.resize(start + need, 0);
+            let (result, read, written, _) =
+                self.encoder.encode_from_utf8(rest, &mut out[start..], last);
+            out.truncate(start + written);
+            rest = &rest[read..];
+            if result == encoding_rs::CoderResult::InputEmpty {
+                break;
+            }
+        }
+        self.inner.write_all(&out)
+    }
+}
+
+impl<W: Write> Write for Reencode<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let valid = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(e) => e.valid_up_to() + e.error_len().unwrap_or(1),
+        };
+        let chunk: Vec<u8> = self.pending.drain(..valid).collect();
+        let text = String::from_utf8_lossy(&chunk).into_owned();
+        self.encode(&text, false)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Reencode<W> {
+    fn drop(&mut self) {
+        let rest = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).into_owned();
+        let _ = self.encode(&rest, true);
+        let _ = self.inner.flush();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,6 +512,18 @@ mod tests {
         assert_eq!(json_safe("\"\u{9b}\""), "\"\\u009b\"");
         assert!(matches!(json_safe("plain"), Cow::Borrowed(_)));
         assert_eq!(c1_inert("a\u{9b}b"), "a\\u009bb");
+    }
+
+    #[test]
+    fn reencode_back_to_latin1_across_writes() {
+        let mut out = Vec::new();
+        {
+            let mut w = Reencode::new(&mut out, encoding_rs::WINDOWS_1252);
+            let bytes = "café ☃".as_bytes();
+            w.write_all(&bytes[..4]).unwrap();
+            w.write_all(&bytes[4..]).unwrap();
+        }
+        assert_eq!(out, b"caf\xe9 &#9731;");
     }
 
     #[test]
