@@ -59,6 +59,8 @@ impl Transport {
             .timeout_per_read(timeout)
             .timeout_per_write(timeout)
             .output_buffer_size(MAX_REQUEST_HEAD + 64 * 1024)
+            // Matches the download loop's chunk: half as many reads and writes per GiB.
+            .input_buffer_size(256 * 1024)
             .build();
         let tape = SharedTape::default();
         let connector =
