@@ -16,6 +16,7 @@ use crate::exit::{status_of, ExitStatus};
 use crate::items::Sep;
 use crate::output::{PrintChoice, PrintSet, Printer};
 use crate::pretty::options::{colors_by_default, resolve_pretty, FormatOptions};
+use crate::pretty::sanitize::inert;
 use crate::pretty::theme::{StyleName, Theme};
 use crate::pretty::{charset, Display};
 use crate::session::{self, Changes, Session};
@@ -295,7 +296,8 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         if args.quiet < 2 {
             eprintln!(
                 "{prog}: warning: HTTP {} {}",
-                outcome.status, outcome.reason
+                outcome.status,
+                inert(&outcome.reason)
             );
         }
         return Ok(exit);
@@ -305,7 +307,8 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         if exit != ExitStatus::Success && (!terminals.stdout || args.quiet == 1) {
             eprintln!(
                 "{prog}: warning: HTTP {} {}",
-                outcome.status, outcome.reason
+                outcome.status,
+                inert(&outcome.reason)
             );
         }
         return Ok(exit);

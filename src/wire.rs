@@ -33,6 +33,17 @@ pub struct ResponseHead {
     pub headers: Vec<(String, Vec<u8>)>,
 }
 
+/// httparse gives no reason when it is not UTF-8 (obs-text); the status line has it anyway.
+fn reason_of(raw: &[u8], parsed: &str) -> String {
+    if !parsed.is_empty() {
+        return parsed.to_string();
+    }
+    let line = raw.split(|b| *b == b'\n').next().unwrap_or(b"");
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let reason = line.splitn(3, |b| *b == b' ').nth(2).unwrap_or(b"");
+    String::from_utf8_lossy(reason).into_owned()
+}
+
 impl ResponseHead {
     pub fn parse(raw: &[u8]) -> Result<ResponseHead> {
         let mut storage = vec![httparse::EMPTY_HEADER; 256];
@@ -49,7 +60,7 @@ impl ResponseHead {
             raw: raw.to_vec(),
             version: format!("HTTP/1.{}", resp.version.unwrap_or(1)),
             status: resp.code.unwrap_or(0),
-            reason: resp.reason.unwrap_or("").to_string(),
+            reason: reason_of(raw, resp.reason.unwrap_or("")),
             headers: resp
                 .headers
                 .iter()

@@ -343,9 +343,12 @@ pub fn json_safe(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\n' | '\t' => out.push(c),
+            // CRLF stays one line break; a lone CR becomes one.
+            '\r' if chars.peek() == Some(&'\n') => {}
             '\r' => out.push('\n'),
             c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
@@ -354,17 +357,18 @@ pub fn json_safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The formatter decodes `\u0080`–`\u009f` escapes into raw C1 controls (as Python does with
-/// ensure_ascii=False); on a terminal they are put back as escapes. Our own colors use ESC
+/// The formatter decodes `\u007f`–`\u009f` escapes into raw DEL and C1 controls (as Python does
+/// with ensure_ascii=False); on a terminal they are put back as escapes. Our own colors use ESC
 /// (C0), which this leaves alone.
 pub fn c1_inert(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) {
+    let unsafe_char = |c: char| c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c);
+    if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
             .map(|c| {
-                if ('\u{80}'..='\u{9f}').contains(&c) {
+                if unsafe_char(c) {
                     format!("\\u{:04x}", c as u32)
                 } else {
                     c.to_string()
@@ -374,7 +378,7 @@ pub fn c1_inert(text: &str) -> Cow<'_, str> {
     )
 }
 
-/// A writer that puts C1 controls back as escapes (see [`c1_inert`]). A lead byte 0xC2 at the
+/// A writer that puts DEL and C1 controls back as escapes (see [`c1_inert`]). A lead byte 0xC2 at the
 /// end of one write is held until the next, so a control split across writes is still caught.
 pub struct C1Inert<W: Write> {
     inner: W,
@@ -395,11 +399,12 @@ impl<W: Write> Write for C1Inert<W> {
         if data.last() == Some(&0xc2) {
             self.held = data.pop();
         }
-        // C1 controls are U+0080..U+009F: the two bytes C2 80..C2 9F in UTF-8.
-        if data
-            .windows(2)
-            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
-        {
+        // C1 controls are U+0080..U+009F: the two bytes C2 80..C2 9F in UTF-8; DEL is 7F.
+        let unsafe_bytes = data.contains(&0x7f)
+            || data
+                .windows(2)
+                .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));
+        if unsafe_bytes {
             let text = String::from_utf8_lossy(&data);
             self.inner.write_all(c1_inert(&text).as_bytes())?;
         } else {
@@ -433,23 +438,32 @@ impl<W: Write> Reencode<W> {
         }
     }
 
+    /// Characters the encoding cannot hold become `?` (as Python's `errors="replace"`), never
+    /// an HTML character reference that would change a JSON value.
     fn encode(&mut self, text: &str, last: bool) -> io::Result<()> {
         let mut out = Vec::with_capacity(text.len() + 16);
         let mut rest = text;
         loop {
             let need = self
                 .encoder
-                .max_buffer_length_from_utf8_if_no_unmappables(rest.len())
+                .max_buffer_length_from_utf8_without_replacement(rest.len())
                 .unwrap_or(rest.len() * 4 + 16)
                 + 16;
             let start = out.len();
             out.resize(start + need, 0);
-            let (result, read, written, _) =
-                self.encoder.encode_from_utf8(rest, &mut out[start..], last);
-            out.truncate(start + written);
+            let (result, read) =
+                {
+                    let (result, read, written) = self
+                        .encoder
+                        .encode_from_utf8_without_replacement(rest, &mut out[start..], last);
+                    out.truncate(start + written);
+                    (result, read)
+                };
             rest = &rest[read..];
-            if result == encoding_rs::CoderResult::InputEmpty {
-                break;
+            match result {
+                encoding_rs::EncoderResult::InputEmpty => break,
+                encoding_rs::EncoderResult::Unmappable(_) => out.push(b'?'),
+                encoding_rs::EncoderResult::OutputFull => {}
             }
         }
         self.inner.write_all(&out)
@@ -504,7 +518,8 @@ mod tests {
 
     #[test]
     fn json_safe_keeps_valid_json_valid() {
-        assert_eq!(json_safe("{\"a\": 1}\r\n"), "{\"a\": 1}\n\n");
+        assert_eq!(json_safe("{\"a\": 1}\r\n"), "{\"a\": 1}\n");
+        assert_eq!(json_safe("a\rb"), "a\nb");
         assert_eq!(
             json_safe("\"\u{1b}]52;c;x\u{7}\""),
             "\"\\u001b]52;c;x\\u0007\""
@@ -512,6 +527,7 @@ mod tests {
         assert_eq!(json_safe("\"\u{9b}\""), "\"\\u009b\"");
         assert!(matches!(json_safe("plain"), Cow::Borrowed(_)));
         assert_eq!(c1_inert("a\u{9b}b"), "a\\u009bb");
+        assert_eq!(c1_inert("a\u{7f}b"), "a\\u007fb");
     }
 
     #[test]
@@ -523,7 +539,7 @@ mod tests {
             w.write_all(&bytes[..4]).unwrap();
             w.write_all(&bytes[4..]).unwrap();
         }
-        assert_eq!(out, b"caf\xe9 &#9731;");
+        assert_eq!(out, b"caf\xe9 ?");
     }
 
     #[test]

@@ -634,7 +634,8 @@ mod tests {
 
     #[test]
     fn deep_nesting_uses_no_recursion() {
-        let n = 100_000;
+        // Up to the depth limit: formatted, without recursion.
+        let n = super::json_engine::MAX_DEPTH;
         let open = "[".repeat(n);
         check_raw(open.as_bytes());
         let doc = format!("{open}{}", "]".repeat(n));
@@ -643,6 +644,16 @@ mod tests {
         let doc = format!("{}1{}", "{\"k\": ".repeat(n), "}".repeat(n));
         let got = stream(doc.as_bytes(), &style(0, true), 4096);
         assert!(got == format!("{}1{}", "{\n\"k\": ".repeat(n), "\n}".repeat(n)).as_bytes());
+    }
+
+    #[test]
+    fn deeper_than_the_limit_is_printed_as_is() {
+        // 100,000 levels would print gigabytes of indentation: shown as received instead.
+        let n = 100_000;
+        let doc = format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(fmt(&doc, &style(4, true)).is_none());
+        let got = stream(doc.as_bytes(), &style(4, true), 4096);
+        assert_eq!(got, doc.as_bytes());
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub(super) const OUT_FULL: usize = 64 << 10;
 /// Python (3.11+) refuses integers with more digits than this, so HTTPie shows such bodies raw.
 const MAX_INT_DIGITS: usize = 4300;
 
+/// Nesting deeper than this is not formatted: indentation makes the output grow with the square
+/// of the depth (20,000 levels of `[` would print gigabytes). HTTPie gives up near 1,000 too.
+pub const MAX_DEPTH: usize = 1000;
+
 /// Longer numbers are treated as invalid, to bound the memory of one split across pieces
 /// (Python would accept a longer float, and print it as `Infinity` or rounded anyway).
 const MAX_NUMBER_LEN: usize = 1 << 20;
@@ -268,6 +272,7 @@ impl Engine {
             }
         }
         match first {
+            b'{' | b'[' if self.stack.len() >= MAX_DEPTH => Err(i),
             b'{' => {
                 self.open(true);
                 Ok(i + 1)
