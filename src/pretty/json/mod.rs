@@ -2,7 +2,7 @@
 //!
 //! HTTPie parses the whole body, then prints `json.dumps(obj, indent=4, sort_keys=True,
 //! ensure_ascii=False)`. We print the same text without building a tree: tokens are rendered
-//! as they arrive (`json_engine` reads, `json_render` writes), so memory stays bounded by the
+//! as they arrive (`engine` reads, `render` writes), so memory stays bounded by the
 //! largest object being key-sorted, whatever the size of the body.
 //!
 //! **Invalid JSON is never an error**: HTTPie prints an invalid body unchanged. A streaming
@@ -38,13 +38,11 @@ use colored_json::Styler;
 
 // The two helper files sit next to this one and are private to it, so that declaring
 // `pub mod json;` is all the wiring needed.
-#[path = "json_engine.rs"]
-mod json_engine;
-#[path = "json_render.rs"]
-mod json_render;
+mod engine;
+mod render;
 
-use json_engine::Engine;
-use json_render::{ends_blank_line, Palette};
+use engine::Engine;
+use render::{ends_blank_line, Palette};
 
 /// Input validated before anything is written, so that an invalid body can be printed unchanged.
 pub const VALIDATION_WINDOW: usize = 1 << 20;
@@ -379,11 +377,11 @@ mod tests {
     }
 
     fn stream(doc: &[u8], style: &JsonStyle, chunk: usize) -> Vec<u8> {
-        stream_with(doc, style, chunk, VALIDATION_WINDOW, json_engine_cap())
+        stream_with(doc, style, chunk, VALIDATION_WINDOW, engine_cap())
     }
 
-    fn json_engine_cap() -> usize {
-        json_render::SORT_CAP
+    fn engine_cap() -> usize {
+        render::SORT_CAP
     }
 
     /// Checks `doc` against Python's text, whole and streamed in several chunkings.
@@ -635,7 +633,7 @@ mod tests {
     #[test]
     fn deep_nesting_uses_no_recursion() {
         // Up to the depth limit: formatted, without recursion.
-        let n = super::json_engine::MAX_DEPTH;
+        let n = super::engine::MAX_DEPTH;
         let open = "[".repeat(n);
         check_raw(open.as_bytes());
         let doc = format!("{open}{}", "]".repeat(n));

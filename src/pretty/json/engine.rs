@@ -10,10 +10,10 @@
 //! are escaped, so `\/` becomes `/` and `\u00e9` becomes `é`. The grammar is Python's: JSON
 //! plus `NaN`, `Infinity` and `-Infinity`.
 //!
-//! Rendering and sorting are `json_render`'s job: the engine says what to write, and where
+//! Rendering and sorting are `render`'s job: the engine says what to write, and where
 //! (the [`Sink`] knows whether the current object is being sorted).
 
-use super::json_render::{
+use super::render::{
     ends_blank_line, write_close, Indent, Lit, Palette, Sink, MAX_SORT_DEPTH, SORT_CAP,
 };
 
