@@ -1,0 +1,47 @@
+complete -c http -l boundary -d 'The multipart boundary to use instead of a random one' -r
+complete -c http -l raw -d 'A raw request body, sent as is (UTF-8)' -r
+complete -c http -l pretty -d 'Prettify output: all (format and colors), colors, format, none. Default: all on a terminal, none when redirected (then bodies are byte-exact)' -r -f -a "all\t''
+colors\t''
+format\t''
+none\t''"
+complete -c http -s s -l style -d 'Color theme: auto (the terminal\'s palette), solarized, monochrome' -r -f -a "auto\t''
+solarized\t''
+monochrome\t''"
+complete -c http -l format-options -d 'Formatting: headers.sort, json.format, json.indent, json.sort_keys, xml.format, xml.indent, as key:value pairs separated by commas' -r
+complete -c http -l response-charset -d 'Decode the response body with this charset for display (overrides Content-Type\'s)' -r
+complete -c http -l response-mime -d 'Format the response body as this MIME type (overrides Content-Type)' -r
+complete -c http -s p -l print -d 'What to print: H request headers, B request body, h response headers, b response body' -r
+complete -c http -s o -l output -d 'The file to write: with --download, the body; without, everything that would be printed' -r -F
+complete -c http -l session -d 'Use a session and update it: cookies, auth and headers kept between runs. A NAME is kept in the config dir per host; a value with a / is a file path' -r
+complete -c http -l session-read-only -d 'Use a session without ever writing it' -r
+complete -c http -s a -l auth -d 'Credentials: USER:PASS (USER alone prompts for the password), or a TOKEN with --auth-type=bearer' -r
+complete -c http -s A -l auth-type -d 'The authentication scheme: basic, digest (answers the server\'s challenge) or bearer' -r -f -a "basic\t''
+digest\t''
+bearer\t''"
+complete -c http -l timeout -d 'Seconds of silence allowed between bytes (connect included); 0 waits forever' -r
+complete -c http -l max-redirects -d 'With --follow: how many redirects to follow; one more ends with exit status 6' -r
+complete -c http -l default-scheme -d 'The scheme for URLs typed without one (the `https` program always uses https)' -r
+complete -c http -s j -l json -d 'Serialize data items as a JSON object (the default); also sets JSON Accept/Content-Type headers when there is no data'
+complete -c http -s f -l form -d 'Serialize data items as an urlencoded form; multipart when a file field is present'
+complete -c http -l multipart -d 'Always send a multipart/form-data body'
+complete -c http -s x -l compress -d 'Deflate the request body (Content-Encoding: deflate) when that makes it smaller; twice (-xx) to always compress'
+complete -c http -l sorted -d 'Sort headers and JSON keys (--format-options=headers.sort:true,json.sort_keys:true)'
+complete -c http -l unsorted -d 'Keep headers and JSON keys in the order received'
+complete -c http -s h -l headers -d 'Print only the response headers (--print=h)'
+complete -c http -s b -l body -d 'Print only the response body (--print=b)'
+complete -c http -s m -l meta -d 'Print only the response metadata: elapsed time (--print=m)'
+complete -c http -s v -l verbose -d 'Print the whole exchange (--print=HBhb); twice adds the metadata (HBhbm). Implies --all'
+complete -c http -l all -d 'Print every exchange of the run (intermediate responses such as redirects and auth challenges), not only the last'
+complete -c http -s S -l stream -d 'Print the response body line by line as it arrives (NDJSON, server-sent events, logs)'
+complete -c http -s q -l quiet -d 'Print nothing but errors (the response is still received and checked)'
+complete -c http -s d -l download -d 'Save the response body to a file (named by -o, Content-Disposition or the URL), with a progress bar; follows redirects. To stdout when it is redirected and no -o is given'
+complete -c http -s c -l continue -d 'Resume an interrupted --download into the --output file (Range: bytes=N-)'
+complete -c http -l ignore-netrc -d 'Don\'t read credentials from .netrc ($NETRC or ~/.netrc)'
+complete -c http -l offline -d 'Build and print the request without sending it'
+complete -c http -s F -l follow -d 'Follow redirects (3xx with a Location), never carrying credentials or cookies to another origin'
+complete -c http -l check-status -d 'Exit with 3, 4 or 5 for a 3xx, 4xx or 5xx response'
+complete -c http -l path-as-is -d 'Send the URL path exactly as typed (no `..` or `.` folding)'
+complete -c http -l chunked -d 'Send the body with Transfer-Encoding: chunked'
+complete -c http -s I -l ignore-stdin -d 'Never read the request body from stdin'
+complete -c http -l version -d 'Print the version and exit'
+complete -c http -l help -d 'Print help'
