@@ -61,6 +61,8 @@ fn completions_and_man_page_are_up_to_date() {
 fn completions_offer_the_options() {
     for (path, content) in generated() {
         let text = String::from_utf8_lossy(&content);
+        // roff escapes the dashes of the man page: `\-\-follow`.
+        let text = text.replace("\\-", "-");
         // Fish writes `-l follow`, the others `--follow`.
         for option in ["follow", "download", "session-read-only", "pretty"] {
             assert!(text.contains(option), "{} lacks {option}", path.display());
