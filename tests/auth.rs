@@ -10,15 +10,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use support::server::{RecordedRequest, Reply, Server};
-use support::{base64, closed_port, http, Cmd, Fixtures, Run};
+use support::{base64, basic, closed_port, http, port_of, redirect, Cmd, Fixtures, Run};
 
-fn basic(user: &str, pass: &str) -> String {
-    format!("Basic {}", base64(format!("{user}:{pass}").as_bytes()))
-}
-
-fn redirect(location: &str) -> Reply {
-    Reply::http(&format!("HTTP/1.1 302 Found\r\nLocation: {location}"), "")
-}
+/// The netrc entry most tests use: `alice`/`pw` for 127.0.0.1.
+const ALICE_NETRC: &str = "machine 127.0.0.1 login alice password pw\n";
 
 /// `http` with `$NETRC` pointing at a file holding `content`.
 fn with_netrc(fx: &Fixtures, content: &str) -> Cmd {
@@ -28,13 +23,45 @@ fn with_netrc(fx: &Fixtures, content: &str) -> Cmd {
     cmd
 }
 
+/// Runs `cmd ARGS` against a fresh server answering `ok` (in ARGS, `{url}` stands for the
+/// server's `http://127.0.0.1:PORT` and `{host}` for its `127.0.0.1:PORT`); asserts success and
+/// returns the run and the `Authorization` header of the only request.
+fn auth_sent(mut cmd: Cmd, args: &[&str]) -> (Run, Option<String>) {
+    let srv = Server::start(vec![Reply::ok("ok")]);
+    let r = cmd
+        .args(args.iter().map(|a| {
+            a.replace("{url}", &srv.url(""))
+                .replace("{host}", &srv.host_port())
+        }))
+        .run();
+    r.success();
+    (r, srv.only_request().header("Authorization"))
+}
+
+/// [`auth_sent`] without the run.
+fn auth_header(cmd: Cmd, args: &[&str]) -> Option<String> {
+    auth_sent(cmd, args).1
+}
+
+/// `http --follow ARGS... URL` with `$NETRC` holding `netrc`, against
+/// [`to_localhost_same_port`]; asserts success and returns the requests the server received.
+fn follow_to_localhost(netrc: &str, args: &[&str]) -> Vec<RecordedRequest> {
+    let fx = Fixtures::new();
+    let srv = to_localhost_same_port();
+    with_netrc(&fx, netrc)
+        .arg("--follow")
+        .args(args)
+        .arg(srv.url("/a"))
+        .run()
+        .success();
+    srv.requests()
+}
+
 /// A server at 127.0.0.1:PORT whose first reply redirects to `http://localhost:PORT/b`.
 fn to_localhost_same_port() -> Server {
     Server::start_fn(|i, req| {
         if i == 0 {
-            let host = req.header("Host").unwrap_or_default();
-            let port = host.rsplit(':').next().unwrap_or("").to_string();
-            redirect(&format!("http://localhost:{port}/b"))
+            redirect(&format!("http://localhost:{}/b", port_of(req)))
         } else {
             Reply::ok("ok")
         }
@@ -51,56 +78,40 @@ fn basic_auth_forms() {
         ("u:p:q", "u", "p:q"),
         ("ünï:pässword", "ünï", "pässword"),
     ] {
-        let srv = Server::start(vec![Reply::ok("ok")]);
-        http()
-            .args(["-a", auth, &srv.url("/")])
-            .run()
-            .success()
-            .stderr_empty();
-        assert_eq!(
-            srv.only_request().header("Authorization"),
-            Some(basic(user, pass)),
-            "-a {auth}"
-        );
+        let (r, sent) = auth_sent(http(), &["-a", auth, "{url}/"]);
+        r.stderr_empty();
+        assert_eq!(sent, Some(basic(user, pass)), "-a {auth}");
     }
 }
 
 #[test]
 fn long_options_and_explicit_basic() {
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    http()
-        .args(["--auth=alice:pw", "--auth-type=basic", &srv.url("/")])
-        .run()
-        .success();
     assert_eq!(
-        srv.only_request().header("Authorization"),
+        auth_header(http(), &["--auth=alice:pw", "--auth-type=basic", "{url}/"]),
         Some(basic("alice", "pw"))
     );
 }
 
 #[test]
 fn bearer_sends_the_token_as_is() {
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    http()
-        .args(["-A", "bearer", "-a", "tok:en.x", &srv.url("/")])
-        .run()
-        .success();
     assert_eq!(
-        srv.only_request().header("Authorization"),
+        auth_header(http(), &["-A", "bearer", "-a", "tok:en.x", "{url}/"]),
         Some("Bearer tok:en.x".into())
     );
 }
 
 #[test]
 fn dash_a_wins_over_url_credentials_and_a_typed_header() {
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    let url = format!("http://urluser:urlpass@{}/", srv.host_port());
-    http()
-        .args(["-a", "cli:pw", &url, "Authorization:Token typed"])
-        .run()
-        .success();
-    let req = srv.only_request();
-    assert_eq!(req.header("Authorization"), Some(basic("cli", "pw")));
+    let sent = auth_header(
+        http(),
+        &[
+            "-a",
+            "cli:pw",
+            "http://urluser:urlpass@{host}/",
+            "Authorization:Token typed",
+        ],
+    );
+    assert_eq!(sent, Some(basic("cli", "pw")));
 }
 
 #[test]
@@ -406,6 +417,18 @@ fn digest_server(algorithm: &'static str, user: &'static str, pass: &'static str
     })
 }
 
+/// An MD5 challenge to a request without credentials, 200 `authorized` to a correct Digest
+/// response for (user, pass), 403 with the reason otherwise.
+fn md5_or_403(req: &RecordedRequest, user: &str, pass: &str) -> Reply {
+    if req.header("Authorization").is_none() {
+        return challenge("MD5");
+    }
+    match check_digest(req, "MD5", user, pass) {
+        Ok(()) => Reply::ok("authorized"),
+        Err(why) => Reply::http("HTTP/1.1 403 Forbidden", why),
+    }
+}
+
 fn run_digest(algorithm: &'static str) {
     let srv = digest_server(algorithm, "Mufasa", "Circle of Life");
     let r = http()
@@ -574,13 +597,7 @@ fn digest_after_a_same_origin_redirect() {
             r2.set(()).unwrap();
             return redirect("/protected");
         }
-        if req.header("Authorization").is_none() {
-            return challenge("MD5");
-        }
-        match check_digest(req, "MD5", "u", "p") {
-            Ok(()) => Reply::ok("authorized"),
-            Err(why) => Reply::http("HTTP/1.1 403 Forbidden", why),
-        }
+        md5_or_403(req, "u", "p")
     });
     http()
         .args(["--follow", "-A", "digest", "-a", "u:p", &srv.url("/start")])
@@ -595,47 +612,33 @@ fn digest_after_a_same_origin_redirect() {
 #[test]
 fn netrc_from_the_netrc_variable() {
     let fx = Fixtures::new();
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(&fx, "machine 127.0.0.1 login alice password pw\n")
-        .arg(srv.url("/"))
-        .run()
-        .success()
-        .stderr_empty();
-    assert_eq!(
-        srv.only_request().header("Authorization"),
-        Some(basic("alice", "pw"))
-    );
+    let (r, sent) = auth_sent(with_netrc(&fx, ALICE_NETRC), &["{url}/"]);
+    r.stderr_empty();
+    assert_eq!(sent, Some(basic("alice", "pw")));
 }
 
 #[test]
 fn netrc_from_home() {
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    let mut cmd = http();
+    let cmd = http();
     std::fs::write(
         cmd.home().join(".netrc"),
         "machine 127.0.0.1\n  login homer\n  password d0h\n",
     )
     .unwrap();
-    cmd.arg(srv.url("/")).run().success();
-    assert_eq!(
-        srv.only_request().header("Authorization"),
-        Some(basic("homer", "d0h"))
-    );
+    assert_eq!(auth_header(cmd, &["{url}/"]), Some(basic("homer", "d0h")));
 }
 
 #[test]
 fn netrc_ignored_with_ignore_netrc() {
     let fx = Fixtures::new();
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(&fx, "machine 127.0.0.1 login alice password pw\n")
-        .args(["--ignore-netrc", &srv.url("/")])
-        .run()
-        .success();
-    assert_eq!(srv.only_request().header("Authorization"), None);
+    assert_eq!(
+        auth_header(with_netrc(&fx, ALICE_NETRC), &["--ignore-netrc", "{url}/"]),
+        None
+    );
 
     // And -A basic then has no credentials at all.
     let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(&fx, "machine 127.0.0.1 login alice password pw\n")
+    with_netrc(&fx, ALICE_NETRC)
         .args(["--ignore-netrc", "-A", "basic", &srv.url("/")])
         .run()
         .error_line();
@@ -646,14 +649,9 @@ fn netrc_ignored_with_ignore_netrc() {
 fn netrc_with_auth_type_basic_and_without() {
     let fx = Fixtures::new();
     for extra in [vec![], vec!["-A", "basic"]] {
-        let srv = Server::start(vec![Reply::ok("ok")]);
-        with_netrc(&fx, "machine 127.0.0.1 login alice password pw\n")
-            .args(&extra)
-            .arg(srv.url("/"))
-            .run()
-            .success();
+        let args: Vec<&str> = extra.iter().copied().chain(["{url}/"]).collect();
         assert_eq!(
-            srv.only_request().header("Authorization"),
+            auth_header(with_netrc(&fx, ALICE_NETRC), &args),
             Some(basic("alice", "pw")),
             "{extra:?}"
         );
@@ -664,7 +662,7 @@ fn netrc_with_auth_type_basic_and_without() {
 fn netrc_never_feeds_bearer() {
     let fx = Fixtures::new();
     let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(&fx, "machine 127.0.0.1 login alice password pw\n")
+    with_netrc(&fx, ALICE_NETRC)
         .args(["-A", "bearer", &srv.url("/")])
         .run()
         .error_line();
@@ -674,58 +672,39 @@ fn netrc_never_feeds_bearer() {
 #[test]
 fn explicit_credentials_win_over_netrc() {
     let fx = Fixtures::new();
-    let netrc = "machine 127.0.0.1 login alice password pw\n";
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(&fx, netrc)
-        .args(["-a", "bob:x", &srv.url("/")])
-        .run()
-        .success();
-    assert_eq!(
-        srv.only_request().header("Authorization"),
-        Some(basic("bob", "x"))
-    );
-
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(&fx, netrc)
-        .args([&srv.url("/"), "Authorization:Token mine"])
-        .run()
-        .success();
-    assert_eq!(
-        srv.only_request().header("Authorization"),
-        Some("Token mine".into())
-    );
-
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    let url = format!("http://carl:cpw@{}/", srv.host_port());
-    with_netrc(&fx, netrc).arg(&url).run().success();
-    assert_eq!(
-        srv.only_request().header("Authorization"),
-        Some(basic("carl", "cpw"))
-    );
+    for (args, expected) in [
+        (vec!["-a", "bob:x", "{url}/"], basic("bob", "x")),
+        (
+            vec!["{url}/", "Authorization:Token mine"],
+            "Token mine".into(),
+        ),
+        (vec!["http://carl:cpw@{host}/"], basic("carl", "cpw")),
+    ] {
+        assert_eq!(
+            auth_header(with_netrc(&fx, ALICE_NETRC), &args),
+            Some(expected),
+            "{args:?}"
+        );
+    }
 }
 
 #[test]
 fn netrc_matches_the_exact_host_and_any_port() {
     let fx = Fixtures::new();
     // An entry for another name of the same machine does not apply.
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(&fx, "machine localhost login alice password pw\n")
-        .arg(srv.url("/"))
-        .run()
-        .success();
-    assert_eq!(srv.only_request().header("Authorization"), None);
+    assert_eq!(
+        auth_header(
+            with_netrc(&fx, "machine localhost login alice password pw\n"),
+            &["{url}/"]
+        ),
+        None
+    );
 
     // Ports are not part of the match; `port` in an entry is read and ignored.
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(
-        &fx,
-        "machine 127.0.0.1 port 1 login alice password pw\nmachine localhost login x password y\n",
-    )
-    .arg(srv.url("/"))
-    .run()
-    .success();
+    let netrc =
+        "machine 127.0.0.1 port 1 login alice password pw\nmachine localhost login x password y\n";
     assert_eq!(
-        srv.only_request().header("Authorization"),
+        auth_header(with_netrc(&fx, netrc), &["{url}/"]),
         Some(basic("alice", "pw"))
     );
 
@@ -744,16 +723,9 @@ fn netrc_matches_the_exact_host_and_any_port() {
 #[test]
 fn netrc_default_entry() {
     let fx = Fixtures::new();
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(
-        &fx,
-        "machine other.test login o password opw\ndefault login dflt password dpw\n",
-    )
-    .arg(srv.url("/"))
-    .run()
-    .success();
+    let netrc = "machine other.test login o password opw\ndefault login dflt password dpw\n";
     assert_eq!(
-        srv.only_request().header("Authorization"),
+        auth_header(with_netrc(&fx, netrc), &["{url}/"]),
         Some(basic("dflt", "dpw"))
     );
 }
@@ -804,17 +776,10 @@ fn malformed_or_hostile_netrc_is_a_warning() {
 fn netrc_macdef_bodies_are_skipped_not_parsed() {
     // A macro body runs to the next blank line; its content is not netrc syntax.
     let fx = Fixtures::new();
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(
-        &fx,
-        "macdef init\nsome \"unterminated machine 127.0.0.1 login m password mpw\n\n\
-         machine 127.0.0.1 login alice password pw\n",
-    )
-    .arg(srv.url("/"))
-    .run()
-    .success();
+    let netrc = "macdef init\nsome \"unterminated machine 127.0.0.1 login m password mpw\n\n\
+                 machine 127.0.0.1 login alice password pw\n";
     assert_eq!(
-        srv.only_request().header("Authorization"),
+        auth_header(with_netrc(&fx, netrc), &["{url}/"]),
         Some(basic("alice", "pw"))
     );
 }
@@ -866,13 +831,7 @@ fn netrc_entries_before_a_problem_are_kept() {
 #[test]
 fn netrc_credentials_never_reach_another_host() {
     // 127.0.0.1 has an entry, localhost has none.
-    let fx = Fixtures::new();
-    let srv = to_localhost_same_port();
-    with_netrc(&fx, "machine 127.0.0.1 login alice password pw\n")
-        .args(["--follow", &srv.url("/a")])
-        .run()
-        .success();
-    let reqs = srv.requests();
+    let reqs = follow_to_localhost(ALICE_NETRC, &[]);
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[0].header("Authorization"), Some(basic("alice", "pw")));
     assert_eq!(reqs[1].header("Authorization"), None, "{}", reqs[1].head);
@@ -885,7 +844,7 @@ fn netrc_credentials_never_reach_another_port_either_way() {
     let fx = Fixtures::new();
     let b = Server::start(vec![Reply::ok("b")]);
     let a = Server::start(vec![redirect(&format!("http://localhost:{}/b", b.port()))]);
-    with_netrc(&fx, "machine 127.0.0.1 login alice password pw\n")
+    with_netrc(&fx, ALICE_NETRC)
         .args(["--follow", &a.url("/a")])
         .run()
         .success();
@@ -894,16 +853,10 @@ fn netrc_credentials_never_reach_another_port_either_way() {
 
 #[test]
 fn netrc_is_consulted_afresh_for_the_redirect_target() {
-    let fx = Fixtures::new();
-    let srv = to_localhost_same_port();
-    with_netrc(
-        &fx,
+    let reqs = follow_to_localhost(
         "machine 127.0.0.1 login alice password pw\nmachine localhost login lou password lpw\n",
-    )
-    .args(["--follow", &srv.url("/a")])
-    .run()
-    .success();
-    let reqs = srv.requests();
+        &[],
+    );
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[0].header("Authorization"), Some(basic("alice", "pw")));
     assert_eq!(
@@ -917,13 +870,7 @@ fn netrc_is_consulted_afresh_for_the_redirect_target() {
 #[test]
 fn netrc_entry_for_the_target_only_applies_after_a_redirect() {
     // No entry for 127.0.0.1, one for localhost: the first request is bare, the second gets it.
-    let fx = Fixtures::new();
-    let srv = to_localhost_same_port();
-    with_netrc(&fx, "machine localhost login lou password lpw\n")
-        .args(["--follow", &srv.url("/a")])
-        .run()
-        .success();
-    let reqs = srv.requests();
+    let reqs = follow_to_localhost("machine localhost login lou password lpw\n", &[]);
     assert_eq!(reqs[0].header("Authorization"), None);
     assert_eq!(reqs[1].header("Authorization"), Some(basic("lou", "lpw")));
 }
@@ -931,16 +878,10 @@ fn netrc_entry_for_the_target_only_applies_after_a_redirect() {
 #[test]
 fn netrc_partial_default_never_leaks_the_first_password() {
     // Checklist 10 (curl CVE-2024-11053): a -> b with `default` lacking a password.
-    let fx = Fixtures::new();
-    let srv = to_localhost_same_port();
-    with_netrc(
-        &fx,
+    let reqs = follow_to_localhost(
         "machine 127.0.0.1 login alice password pw\ndefault login bob\n",
-    )
-    .args(["--follow", &srv.url("/a")])
-    .run()
-    .success();
-    let reqs = srv.requests();
+        &[],
+    );
     assert_eq!(reqs[0].header("Authorization"), Some(basic("alice", "pw")));
     let second = reqs[1].header("Authorization");
     assert!(
@@ -952,15 +893,8 @@ fn netrc_partial_default_never_leaks_the_first_password() {
 #[test]
 fn netrc_entry_without_password_does_not_fall_through_to_default() {
     let fx = Fixtures::new();
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    with_netrc(
-        &fx,
-        "machine 127.0.0.1 login alice\ndefault login bob password bpw\n",
-    )
-    .arg(srv.url("/"))
-    .run()
-    .success();
-    let auth = srv.only_request().header("Authorization");
+    let netrc = "machine 127.0.0.1 login alice\ndefault login bob password bpw\n";
+    let auth = auth_header(with_netrc(&fx, netrc), &["{url}/"]);
     assert_ne!(auth, Some(basic("bob", "bpw")));
     assert_ne!(auth, Some(basic("alice", "bpw")));
 }
@@ -968,13 +902,10 @@ fn netrc_entry_without_password_does_not_fall_through_to_default() {
 #[test]
 fn bearer_token_not_sent_to_a_netrc_host_after_redirect() {
     // Checklist 11 (curl CVE-2026-3783).
-    let fx = Fixtures::new();
-    let srv = to_localhost_same_port();
-    with_netrc(&fx, "machine localhost login lou password lpw\n")
-        .args(["--follow", "-A", "bearer", "-a", "T0KEN", &srv.url("/a")])
-        .run()
-        .success();
-    let reqs = srv.requests();
+    let reqs = follow_to_localhost(
+        "machine localhost login lou password lpw\n",
+        &["-A", "bearer", "-a", "T0KEN"],
+    );
     assert_eq!(reqs[0].header("Authorization"), Some("Bearer T0KEN".into()));
     let second = reqs[1].header("Authorization").unwrap_or_default();
     assert!(!second.contains("T0KEN"), "{second}");
@@ -984,22 +915,15 @@ fn bearer_token_not_sent_to_a_netrc_host_after_redirect() {
 fn url_user_never_gets_another_users_netrc_password() {
     // Checklist 12 (curl CVE-2026-8926).
     let fx = Fixtures::new();
-    let netrc = "machine 127.0.0.1 login alice password pw\n";
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    let url = format!("http://carol@{}/", srv.host_port());
-    with_netrc(&fx, netrc).arg(&url).run().success();
-    let auth = srv.only_request().header("Authorization");
+    let auth = auth_header(with_netrc(&fx, ALICE_NETRC), &["http://carol@{host}/"]);
     assert!(
         auth.is_none() || auth == Some(basic("carol", "")),
         "{auth:?}"
     );
 
     // The user the entry is for gets its password.
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    let url = format!("http://alice@{}/", srv.host_port());
-    with_netrc(&fx, netrc).arg(&url).run().success();
     assert_eq!(
-        srv.only_request().header("Authorization"),
+        auth_header(with_netrc(&fx, ALICE_NETRC), &["http://alice@{host}/"]),
         Some(basic("alice", "pw"))
     );
 }
@@ -1133,17 +1057,9 @@ fn digest_with_url_credentials() {
 fn digest_behind_host_change(user: &'static str, pass: &'static str) -> Server {
     Server::start_fn(move |i, req| {
         if i == 0 {
-            let host = req.header("Host").unwrap_or_default();
-            let port = host.rsplit(':').next().unwrap_or("").to_string();
-            return redirect(&format!("http://localhost:{port}/b"));
+            return redirect(&format!("http://localhost:{}/b", port_of(req)));
         }
-        if req.header("Authorization").is_none() {
-            return challenge("MD5");
-        }
-        match check_digest(req, "MD5", user, pass) {
-            Ok(()) => Reply::ok("authorized"),
-            Err(why) => Reply::http("HTTP/1.1 403 Forbidden", why),
-        }
+        md5_or_403(req, user, pass)
     })
 }
 
@@ -1166,7 +1082,7 @@ fn digest_netrc_is_looked_up_for_the_redirect_target() {
 fn digest_netrc_of_the_first_host_never_answers_another() {
     let fx = Fixtures::new();
     let srv = digest_behind_host_change("alice", "pw");
-    let r = with_netrc(&fx, "machine 127.0.0.1 login alice password pw\n")
+    let r = with_netrc(&fx, ALICE_NETRC)
         .args(["--follow", "-A", "digest", &srv.url("/a")])
         .run();
     r.success();
@@ -1180,15 +1096,14 @@ fn netrc_credentials_come_back_with_their_host() {
     // 127.0.0.1 -> localhost -> 127.0.0.1: only 127.0.0.1 has an entry.
     let fx = Fixtures::new();
     let srv = Server::start_fn(|i, req| {
-        let host = req.header("Host").unwrap_or_default();
-        let port = host.rsplit(':').next().unwrap_or("").to_string();
+        let port = port_of(req);
         match i {
             0 => redirect(&format!("http://localhost:{port}/b")),
             1 => redirect(&format!("http://127.0.0.1:{port}/c")),
             _ => Reply::ok("ok"),
         }
     });
-    with_netrc(&fx, "machine 127.0.0.1 login alice password pw\n")
+    with_netrc(&fx, ALICE_NETRC)
         .args(["--follow", &srv.url("/a")])
         .run()
         .success();
@@ -1203,42 +1118,26 @@ fn netrc_credentials_come_back_with_their_host() {
 fn netrc_location_variants() {
     let entry = "machine 127.0.0.1 login alice password pw\n";
     // ~/_netrc when there is no ~/.netrc.
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    let mut cmd = http();
+    let cmd = http();
     std::fs::write(cmd.home().join("_netrc"), entry).unwrap();
-    cmd.arg(srv.url("/")).run().success();
-    assert_eq!(
-        srv.only_request().header("Authorization"),
-        Some(basic("alice", "pw"))
-    );
+    assert_eq!(auth_header(cmd, &["{url}/"]), Some(basic("alice", "pw")));
 
     // $NETRC=~/custom expands ~ to HOME.
-    let srv = Server::start(vec![Reply::ok("ok")]);
     let mut cmd = http();
     std::fs::write(cmd.home().join("custom"), entry).unwrap();
-    cmd.env("NETRC", "~/custom")
-        .arg(srv.url("/"))
-        .run()
-        .success();
-    assert_eq!(
-        srv.only_request().header("Authorization"),
-        Some(basic("alice", "pw"))
-    );
+    cmd.env("NETRC", "~/custom");
+    assert_eq!(auth_header(cmd, &["{url}/"]), Some(basic("alice", "pw")));
 
     // $NETRC set but empty: no netrc, even with ~/.netrc present.
-    let srv = Server::start(vec![Reply::ok("ok")]);
     let mut cmd = http();
     std::fs::write(cmd.home().join(".netrc"), entry).unwrap();
-    cmd.env("NETRC", "").arg(srv.url("/")).run().success();
-    assert_eq!(srv.only_request().header("Authorization"), None);
+    cmd.env("NETRC", "");
+    assert_eq!(auth_header(cmd, &["{url}/"]), None);
 
     // $NETRC naming a missing file: silently none.
-    let srv = Server::start(vec![Reply::ok("ok")]);
-    http()
-        .env("NETRC", "/nonexistent/courier-netrc")
-        .arg(srv.url("/"))
-        .run()
-        .success()
-        .stderr_empty();
-    assert_eq!(srv.only_request().header("Authorization"), None);
+    let mut cmd = http();
+    cmd.env("NETRC", "/nonexistent/courier-netrc");
+    let (r, sent) = auth_sent(cmd, &["{url}/"]);
+    r.stderr_empty();
+    assert_eq!(sent, None);
 }

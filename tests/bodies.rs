@@ -6,7 +6,7 @@ mod support;
 use std::io::Read;
 use std::time::Duration;
 use support::server::{dechunk, Reply, Server};
-use support::{exchange, http, Fixtures, Stdin, TEXT_TXT};
+use support::{assert_json_headers, exchange, exchange_stdin, http, Fixtures, Stdin, TEXT_TXT};
 
 fn ok() -> Reply {
     Reply::ok("ok")
@@ -18,6 +18,24 @@ fn s(p: &std::path::Path) -> &str {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
+}
+
+/// [`exchange_stdin`] with these bytes piped in; returns the request.
+fn piped(args: &[&str], stdin: impl AsRef<[u8]>) -> support::server::RecordedRequest {
+    exchange_stdin(ok(), args, Stdin::Bytes(stdin.as_ref().to_vec())).1
+}
+
+/// Runs `http ARGS` (`{url}` is a fresh server's) with this stdin; asserts the error line and
+/// that the server saw no connection (`case` names the case in that failure). Returns the line.
+fn refused_unsent(args: &[&str], stdin: Stdin, case: &str) -> String {
+    let srv = Server::start(vec![ok()]);
+    let r = http()
+        .args(args.iter().map(|a| a.replace("{url}", &srv.url(""))))
+        .stdin(stdin)
+        .run();
+    let line = r.error_line();
+    assert_eq!(srv.connections(), 0, "{case}");
+    line
 }
 
 /// zlib-inflate (the `deflate` content coding).
@@ -35,14 +53,7 @@ fn a1_json_by_default() {
     assert_eq!(req.request_line(), "POST /post HTTP/1.1");
     assert_eq!(req.body, br#"{"hello": "world"}"#);
     assert_eq!(req.header("Content-Length").as_deref(), Some("18"));
-    assert_eq!(
-        req.header("Content-Type").as_deref(),
-        Some("application/json")
-    );
-    assert_eq!(
-        req.header("Accept").as_deref(),
-        Some("application/json, */*;q=0.5")
-    );
+    assert_json_headers(&req);
 }
 
 #[test]
@@ -187,14 +198,7 @@ fn a14_raw_body() {
     assert_eq!(req.request_line(), "POST /post HTTP/1.1");
     assert_eq!(req.body, br#"{"name": "John"}"#);
     assert_eq!(req.header("Content-Length").as_deref(), Some("16"));
-    assert_eq!(
-        req.header("Content-Type").as_deref(),
-        Some("application/json")
-    );
-    assert_eq!(
-        req.header("Accept").as_deref(),
-        Some("application/json, */*;q=0.5")
-    );
+    assert_json_headers(&req);
 }
 
 #[test]
@@ -291,13 +295,7 @@ fn chunked_file_and_stdin_bodies() {
     assert_eq!(req.body, TEXT_TXT.as_bytes());
     assert_ne!(req.wire_body, req.body);
 
-    let srv = Server::start(vec![ok()]);
-    http()
-        .args(["--chunked", &srv.url("/")])
-        .stdin_bytes("from stdin")
-        .run()
-        .success();
-    let req = srv.only_request();
+    let req = piped(&["--chunked", "{url}/"], "from stdin");
     assert_eq!(req.header("Transfer-Encoding").as_deref(), Some("chunked"));
     assert_eq!(req.body, b"from stdin");
 }
@@ -349,13 +347,7 @@ fn compress_applies_to_raw_and_form_bodies() {
 
 #[test]
 fn stdin_is_the_body() {
-    let srv = Server::start(vec![ok()]);
-    http()
-        .arg(srv.url("/in"))
-        .stdin_bytes(b"{\"from\": \"stdin\"}\n")
-        .run()
-        .success();
-    let req = srv.only_request();
+    let req = piped(&["{url}/in"], b"{\"from\": \"stdin\"}\n");
     assert_eq!(req.request_line(), "POST /in HTTP/1.1");
     assert_eq!(req.body, b"{\"from\": \"stdin\"}\n");
     assert_eq!(
@@ -368,26 +360,17 @@ fn stdin_is_the_body() {
 #[test]
 fn stdin_binary_body_is_byte_exact() {
     let payload: Vec<u8> = (0u8..=255).chain(0u8..=255).collect();
-    let srv = Server::start(vec![ok()]);
-    http()
-        .args([
-            "PUT",
-            &srv.url("/b"),
-            "Content-Type:application/octet-stream",
-        ])
-        .stdin_bytes(&payload)
-        .run()
-        .success();
-    let req = srv.only_request();
+    let req = piped(
+        &["PUT", "{url}/b", "Content-Type:application/octet-stream"],
+        &payload,
+    );
     assert_eq!(req.body, payload);
     assert_eq!(req.header_all("Content-Type"), ["application/octet-stream"]);
 }
 
 #[test]
 fn empty_piped_stdin_is_an_empty_body() {
-    let srv = Server::start(vec![ok()]);
-    http().arg(srv.url("/")).stdin_bytes("").run().success();
-    let req = srv.only_request();
+    let req = piped(&["{url}/"], "");
     assert_eq!(req.method(), "POST");
     assert!(req.body.is_empty());
 }
@@ -395,31 +378,20 @@ fn empty_piped_stdin_is_an_empty_body() {
 #[test]
 fn ignore_stdin_flag() {
     for flag in ["-I", "--ignore-stdin"] {
-        let srv = Server::start(vec![ok()]);
-        http()
-            .args([flag, &srv.url("/")])
-            .stdin_bytes("ignored")
-            .run()
-            .success();
-        let req = srv.only_request();
+        let req = piped(&[flag, "{url}/"], "ignored");
         assert_eq!(req.method(), "GET", "{flag}");
         assert!(req.body.is_empty());
     }
     // And data items then take priority without a conflict.
-    let srv = Server::start(vec![ok()]);
-    http()
-        .args(["-I", &srv.url("/"), "a=b"])
-        .stdin_bytes("ignored")
-        .run()
-        .success();
-    assert_eq!(srv.only_request().body, br#"{"a": "b"}"#);
+    assert_eq!(
+        piped(&["-I", "{url}/", "a=b"], "ignored").body,
+        br#"{"a": "b"}"#
+    );
 }
 
 #[test]
 fn dev_null_stdin_is_not_a_body() {
-    let srv = Server::start(vec![ok()]);
-    http().arg(srv.url("/")).stdin(Stdin::Null).run().success();
-    let req = srv.only_request();
+    let (_, req) = exchange_stdin(ok(), &["{url}/"], Stdin::Null);
     assert_eq!(req.method(), "GET");
     assert_eq!(req.header("Content-Type"), None);
     assert_eq!(req.header("Accept").as_deref(), Some("*/*"));
@@ -432,25 +404,14 @@ fn closed_stdin_is_not_a_body() {
     r.success();
     assert_eq!(srv.only_request().method(), "GET");
     // Data items work with a closed stdin too (no "cannot be mixed").
-    let srv = Server::start(vec![ok()]);
-    http()
-        .args([&srv.url("/"), "a=b"])
-        .stdin(Stdin::Closed)
-        .run()
-        .success();
-    assert_eq!(srv.only_request().body, br#"{"a": "b"}"#);
+    let (_, req) = exchange_stdin(ok(), &["{url}/", "a=b"], Stdin::Closed);
+    assert_eq!(req.body, br#"{"a": "b"}"#);
 }
 
 #[test]
 fn stdin_and_data_items_cannot_be_mixed() {
-    let srv = Server::start(vec![ok()]);
-    let r = http()
-        .args([&srv.url("/"), "a=b"])
-        .stdin_bytes("data")
-        .run();
-    let line = r.error_line();
+    let line = refused_unsent(&["{url}/", "a=b"], Stdin::Bytes(b"data".to_vec()), "");
     assert!(line.contains("cannot be mixed"), "{line}");
-    assert_eq!(srv.connections(), 0);
 }
 
 #[test]
@@ -464,19 +425,14 @@ fn other_body_sources_cannot_be_mixed() {
         vec!["--raw", "x", &at],
     ];
     for items in cases {
-        let srv = Server::start(vec![ok()]);
-        let r = http().arg(srv.url("/")).args(&items).run();
-        r.error_line();
-        assert_eq!(srv.connections(), 0, "{items:?}");
+        let args: Vec<&str> = ["{url}/"]
+            .into_iter()
+            .chain(items.iter().copied())
+            .collect();
+        refused_unsent(&args, Stdin::Null, &format!("{items:?}"));
     }
     // --raw plus stdin.
-    let srv = Server::start(vec![ok()]);
-    http()
-        .args(["--raw", "x", &srv.url("/")])
-        .stdin_bytes("y")
-        .run()
-        .error_line();
-    assert_eq!(srv.connections(), 0);
+    refused_unsent(&["--raw", "x", "{url}/"], Stdin::Bytes(b"y".to_vec()), "");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 mod support;
 
 use support::server::{Reply, Server};
-use support::{exchange, http, offline, Fixtures};
+use support::{assert_json_headers, exchange, http, offline, Fixtures};
 
 fn ok() -> Reply {
     Reply::ok("ok")
@@ -138,14 +138,7 @@ fn a2_json_fields_exact() {
     );
     assert_eq!(req.header("Content-Length").as_deref(), Some("106"));
     assert_eq!(req.header("X-API-Token").as_deref(), Some("123"));
-    assert_eq!(
-        req.header("Content-Type").as_deref(),
-        Some("application/json")
-    );
-    assert_eq!(
-        req.header("Accept").as_deref(),
-        Some("application/json, */*;q=0.5")
-    );
+    assert_json_headers(&req);
 }
 
 #[test]

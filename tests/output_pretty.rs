@@ -15,19 +15,13 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use support::output::{has_sgr, run, sgr_len, strip_sgr, tty, typed};
 use support::server::{Reply, Server, Step};
 use support::{cat, http, Cmd, Run};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// `http` with stdout treated as a terminal.
-fn tty() -> Cmd {
-    let mut c = http();
-    c.env("COURIER_ASSUME_TTY", "stdout");
-    c
-}
 
 /// A terminal `http` with one more environment variable.
 fn tty_with(key: &str, value: &str) -> Cmd {
@@ -36,60 +30,12 @@ fn tty_with(key: &str, value: &str) -> Cmd {
     c
 }
 
-/// A 200 response with this Content-Type and body.
-fn typed(ct: &str, body: impl AsRef<[u8]>) -> Reply {
-    Reply::http(&format!("HTTP/1.1 200 OK\r\nContent-Type: {ct}"), body)
-}
-
-/// Runs `cmd` with `args` (where `{url}` is replaced by the server's URL) against a fresh server
-/// answering `reply` to every request.
-fn run(mut cmd: Cmd, reply: Reply, args: &[&str]) -> Run {
-    let srv = Server::start(vec![reply]);
-    let url = srv.url("/p");
-    assert!(args.contains(&"{url}"), "args need a {{url}}: {args:?}");
-    cmd.args(args.iter().map(|a| a.replace("{url}", &url)))
-        .run()
-}
-
 /// Redirected output with `--pretty=format -b`: what the formatter produced, no colors.
 fn formatted(reply: Reply, extra: &[&str]) -> Run {
     let mut args = vec!["--pretty=format", "-b"];
     args.extend_from_slice(extra);
     args.push("{url}");
     run(http(), reply, &args)
-}
-
-/// Length of the SGR sequence (`ESC [ digits/semicolons m`) starting at `i`, if one does.
-fn sgr_len(b: &[u8], i: usize) -> Option<usize> {
-    if b.get(i) != Some(&0x1b) || b.get(i + 1) != Some(&b'[') {
-        return None;
-    }
-    let mut j = i + 2;
-    while j < b.len() && (b[j].is_ascii_digit() || b[j] == b';') {
-        j += 1;
-    }
-    (b.get(j) == Some(&b'm')).then_some(j + 1 - i)
-}
-
-/// Does the output contain at least one ANSI color (SGR) sequence?
-fn has_sgr(b: &[u8]) -> bool {
-    (0..b.len()).any(|i| sgr_len(b, i).is_some())
-}
-
-/// The output with every SGR sequence removed.
-fn strip_sgr(b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match sgr_len(b, i) {
-            Some(n) => i += n,
-            None => {
-                out.push(b[i]);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 fn text(b: &[u8]) -> String {

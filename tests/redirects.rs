@@ -6,7 +6,7 @@ mod support;
 
 use std::sync::{Arc, OnceLock};
 use support::server::{Reply, Server};
-use support::{base64, http, Fixtures, Run, Stdin};
+use support::{basic, http, port_of, Fixtures, Run, Stdin};
 
 fn reason(status: u16) -> &'static str {
     match status {
@@ -36,8 +36,30 @@ fn redirect_with_body(status: u16, location: &str, body: &str) -> Reply {
     )
 }
 
-fn basic(user: &str, pass: &str) -> String {
-    format!("Basic {}", base64(format!("{user}:{pass}").as_bytes()))
+/// A server answering `redirect(status, location)`, then `ok_body`.
+fn redirect_then_ok(status: u16, location: &str, ok_body: &str) -> Server {
+    Server::start(vec![redirect(status, location), Reply::ok(ok_body)])
+}
+
+/// Two servers: `a` answers `redirect(status, b/path)`, `b` answers `b`. Returns `(a, b)`.
+fn a_to_b(status: u16, path: &str) -> (Server, Server) {
+    let b = Server::start(vec![Reply::ok("b")]);
+    let a = Server::start(vec![redirect(status, &b.url(path))]);
+    (a, b)
+}
+
+/// Two servers: `a` redirects to `b/away`, which redirects back to `a/back`, where `a` answers
+/// `home_body`. Returns `(a, b)`.
+fn away_and_back(home_body: &'static str) -> (Server, Server) {
+    let b_url: Arc<OnceLock<String>> = Arc::new(OnceLock::new());
+    let b_url2 = Arc::clone(&b_url);
+    let a = Server::start_fn(move |i, _| match i {
+        0 => redirect(302, b_url2.get().expect("b's url")),
+        _ => Reply::ok(home_body),
+    });
+    let b = Server::start(vec![redirect(302, &a.url("/back"))]);
+    b_url.set(b.url("/away")).unwrap();
+    (a, b)
 }
 
 /// Request lines of the requests printed on stdout (e.g. `GET /x HTTP/1.1`).
@@ -75,9 +97,7 @@ fn targets(srv: &Server) -> Vec<String> {
 fn to_localhost_same_port(status: u16, path: &'static str) -> Server {
     Server::start_fn(move |i, req| {
         if i == 0 {
-            let host = req.header("Host").unwrap_or_default();
-            let port = host.rsplit(':').next().unwrap_or("").to_string();
-            redirect(status, &format!("http://localhost:{port}{path}"))
+            redirect(status, &format!("http://localhost:{}{path}", port_of(req)))
         } else {
             Reply::ok("ok")
         }
@@ -88,7 +108,7 @@ fn to_localhost_same_port(status: u16, path: &'static str) -> Server {
 
 #[test]
 fn follow_absolute_path_location() {
-    let srv = Server::start(vec![redirect(302, "/next?x=1"), Reply::ok("final")]);
+    let srv = redirect_then_ok(302, "/next?x=1", "final");
     http()
         .args(["--follow", &srv.url("/start")])
         .run()
@@ -100,7 +120,7 @@ fn follow_absolute_path_location() {
 
 #[test]
 fn short_flag_f_follows() {
-    let srv = Server::start(vec![redirect(301, "/b"), Reply::ok("b")]);
+    let srv = redirect_then_ok(301, "/b", "b");
     http()
         .args(["-F", &srv.url("/a")])
         .run()
@@ -134,7 +154,7 @@ fn relative_locations_resolve_against_the_current_url() {
 
 #[test]
 fn location_fragment_is_not_sent() {
-    let srv = Server::start(vec![redirect(302, "/next#frag"), Reply::ok("final")]);
+    let srv = redirect_then_ok(302, "/next#frag", "final");
     http().args(["--follow", &srv.url("/")]).run().success();
     assert_eq!(targets(&srv), ["/", "/next"]);
 }
@@ -172,7 +192,7 @@ fn absolute_location_goes_to_the_other_server() {
 #[test]
 fn all_five_redirect_statuses_are_followed() {
     for status in [301, 302, 303, 307, 308] {
-        let srv = Server::start(vec![redirect(status, "/next"), Reply::ok("final")]);
+        let srv = redirect_then_ok(status, "/next", "final");
         http()
             .args(["--follow", &srv.url("/")])
             .run()
@@ -211,7 +231,7 @@ fn check_status_on_3xx_without_follow_is_exit_3() {
 
 #[test]
 fn check_status_judges_the_final_response() {
-    let srv = Server::start(vec![redirect(302, "/ok"), Reply::ok("fine")]);
+    let srv = redirect_then_ok(302, "/ok", "fine");
     http()
         .args(["--follow", "--check-status", &srv.url("/")])
         .run()
@@ -335,7 +355,7 @@ fn n_plus_one_redirects_is_exit_6() {
 
 #[test]
 fn max_redirects_zero_refuses_the_first_redirect() {
-    let srv = Server::start(vec![redirect(302, "/next"), Reply::ok("never")]);
+    let srv = redirect_then_ok(302, "/next", "never");
     let r = http()
         .args(["--follow", "--max-redirects=0", &srv.url("/")])
         .run();
@@ -386,6 +406,12 @@ fn refused(first_reply: Reply) -> String {
     line
 }
 
+/// [`refused`] for a 302 to `location`; asserts the error line contains `expected`.
+fn refused_location(location: &str, expected: &str) {
+    let line = refused(redirect(302, location));
+    assert!(line.contains(expected), "{location:?}: {line}");
+}
+
 #[test]
 fn empty_location_is_an_error() {
     for raw in [
@@ -406,8 +432,7 @@ fn unparsable_location_is_an_error() {
         "http://exa mple.com/",
         "http://:80/x",
     ] {
-        let line = refused(redirect(302, location));
-        assert!(line.contains("redirect"), "{location:?}: {line}");
+        refused_location(location, "redirect");
     }
 }
 
@@ -421,8 +446,7 @@ fn non_http_schemes_are_refused() {
         "mailto:a@b.c",
         "gopher://127.0.0.1:70/",
     ] {
-        let line = refused(redirect(302, location));
-        assert!(line.contains("unsupported scheme"), "{location:?}: {line}");
+        refused_location(location, "unsupported scheme");
     }
 }
 
@@ -439,10 +463,7 @@ fn control_characters_in_location_are_refused() {
 
 #[test]
 fn percent_encoded_crlf_in_location_cannot_inject_headers() {
-    let srv = Server::start(vec![
-        redirect(302, "/a%0d%0aX-Evil:%201"),
-        Reply::ok("final"),
-    ]);
+    let srv = redirect_then_ok(302, "/a%0d%0aX-Evil:%201", "final");
     http().args(["--follow", &srv.url("/")]).run().success();
     let reqs = srv.requests();
     assert_eq!(reqs.len(), 2);
@@ -468,7 +489,7 @@ fn userinfo_in_location_is_never_used_as_credentials() {
 #[test]
 fn post_becomes_get_without_body_on_301_302_303() {
     for status in [301, 302, 303] {
-        let srv = Server::start(vec![redirect(status, "/next"), Reply::ok("final")]);
+        let srv = redirect_then_ok(status, "/next", "final");
         http()
             .args(["--follow", &srv.url("/"), "a=b", "X-Custom:kept"])
             .run()
@@ -491,7 +512,7 @@ fn post_becomes_get_without_body_on_301_302_303() {
 #[test]
 fn put_and_delete_become_get_on_302_and_303() {
     for (method, status) in [("PUT", 302), ("DELETE", 303), ("PATCH", 301)] {
-        let srv = Server::start(vec![redirect(status, "/next"), Reply::ok("final")]);
+        let srv = redirect_then_ok(status, "/next", "final");
         http()
             .args(["--follow", method, &srv.url("/"), "--raw", "payload"])
             .run()
@@ -528,7 +549,7 @@ fn head_stays_head() {
 fn method_and_body_are_resent_on_307_and_308() {
     for status in [307, 308] {
         for method in ["POST", "PUT"] {
-            let srv = Server::start(vec![redirect(status, "/next"), Reply::ok("final")]);
+            let srv = redirect_then_ok(status, "/next", "final");
             http()
                 .args([
                     "--follow",
@@ -563,7 +584,7 @@ fn file_body_is_sent_again_in_full_on_307() {
     let fx = Fixtures::new();
     let content: Vec<u8> = (0..3 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     let file = fx.write("big.bin", &content);
-    let srv = Server::start(vec![redirect(307, "/next"), Reply::ok("final")]);
+    let srv = redirect_then_ok(307, "/next", "final");
     http()
         .args(["--follow", "PUT", &srv.url("/")])
         .arg(format!("@{}", file.display()))
@@ -580,7 +601,7 @@ fn file_body_is_sent_again_in_full_on_307() {
 fn multipart_file_upload_is_sent_again_on_308() {
     let fx = Fixtures::new();
     let file = fx.write("up.txt", "file content\n");
-    let srv = Server::start(vec![redirect(308, "/next"), Reply::ok("final")]);
+    let srv = redirect_then_ok(308, "/next", "final");
     http()
         .args(["--follow", "--form", &srv.url("/"), "name=x"])
         .arg(format!("f@{}", file.display()))
@@ -600,7 +621,7 @@ fn multipart_file_upload_is_sent_again_on_308() {
 #[test]
 fn small_stdin_body_is_replayed_on_307() {
     let body: Vec<u8> = (0..100_000u32).map(|i| b'a' + (i % 26) as u8).collect();
-    let srv = Server::start(vec![redirect(307, "/next"), Reply::ok("final")]);
+    let srv = redirect_then_ok(307, "/next", "final");
     http()
         .args(["--follow", "POST", &srv.url("/")])
         .stdin(Stdin::Bytes(body.clone()))
@@ -617,7 +638,7 @@ fn small_stdin_body_is_replayed_on_307() {
 fn stdin_body_of_exactly_1_mib_is_replayed_on_307() {
     // Fully buffered (≤ 1 MiB read ahead), so it can be sent again.
     let body = vec![b'z'; 1024 * 1024];
-    let srv = Server::start(vec![redirect(307, "/next"), Reply::ok("final")]);
+    let srv = redirect_then_ok(307, "/next", "final");
     let r = http()
         .args(["--follow", "POST", &srv.url("/")])
         .stdin(Stdin::Bytes(body.clone()))
@@ -631,7 +652,7 @@ fn stdin_body_of_exactly_1_mib_is_replayed_on_307() {
 #[test]
 fn streamed_stdin_body_cannot_follow_307_and_says_why() {
     let body = vec![b'y'; 2 * 1024 * 1024 + 17];
-    let srv = Server::start(vec![redirect(307, "/next"), Reply::ok("never")]);
+    let srv = redirect_then_ok(307, "/next", "never");
     let r = http()
         .args(["--follow", "POST", &srv.url("/")])
         .stdin(Stdin::Bytes(body.clone()))
@@ -647,7 +668,7 @@ fn streamed_stdin_body_cannot_follow_307_and_says_why() {
 #[test]
 fn streamed_stdin_body_is_fine_on_303() {
     let body = vec![b'y'; 2 * 1024 * 1024];
-    let srv = Server::start(vec![redirect(303, "/next"), Reply::ok("final")]);
+    let srv = redirect_then_ok(303, "/next", "final");
     http()
         .args(["--follow", "POST", &srv.url("/")])
         .stdin(Stdin::Bytes(body))
@@ -764,8 +785,7 @@ fn all_without_follow_prints_the_one_exchange() {
 
 #[test]
 fn printed_final_request_is_the_one_sent() {
-    let b = Server::start(vec![Reply::ok("b")]);
-    let a = Server::start(vec![redirect(302, &b.url("/there"))]);
+    let (a, b) = a_to_b(302, "/there");
     let r = http()
         .args(["--follow", "--print=H", &a.url("/"), "X-Api-Key:k"])
         .run();
@@ -804,8 +824,7 @@ fn assert_custom_kept(req: &support::server::RecordedRequest) {
 #[test]
 fn other_port_gets_no_credentials_cookie_or_proxy_auth() {
     for status in [301, 302, 303, 307, 308] {
-        let b = Server::start(vec![Reply::ok("b")]);
-        let a = Server::start(vec![redirect(status, &b.url("/b"))]);
+        let (a, b) = a_to_b(status, "/b");
         http()
             .args(["--follow", "-a", "user:pass", &a.url("/a")])
             .args(SECRET_ITEMS)
@@ -846,7 +865,7 @@ fn other_host_same_port_gets_no_credentials() {
 
 #[test]
 fn same_origin_redirect_keeps_credentials_cookie_and_proxy_auth() {
-    let srv = Server::start(vec![redirect(302, "/b"), Reply::ok("ok")]);
+    let srv = redirect_then_ok(302, "/b", "ok");
     http()
         .args(["--follow", "-a", "user:pass", &srv.url("/a")])
         .args(SECRET_ITEMS)
@@ -867,14 +886,7 @@ fn same_origin_redirect_keeps_credentials_cookie_and_proxy_auth() {
 
 #[test]
 fn returning_to_the_first_origin_restores_its_secrets() {
-    let b_url: Arc<OnceLock<String>> = Arc::new(OnceLock::new());
-    let b_url2 = Arc::clone(&b_url);
-    let a = Server::start_fn(move |i, _| match i {
-        0 => redirect(302, b_url2.get().expect("b's url")),
-        _ => Reply::ok("home again"),
-    });
-    let b = Server::start(vec![redirect(302, &a.url("/back"))]);
-    b_url.set(b.url("/away")).unwrap();
+    let (a, b) = away_and_back("home again");
     http()
         .args(["--follow", "-a", "user:pass", &a.url("/start")])
         .args(SECRET_ITEMS)
@@ -898,7 +910,7 @@ fn returning_to_the_first_origin_restores_its_secrets() {
 #[test]
 fn url_credentials_stay_with_their_origin() {
     // Relative hop: same origin, the (percent-decoded) credentials are sent again.
-    let srv = Server::start(vec![redirect(302, "/next"), Reply::ok("ok")]);
+    let srv = redirect_then_ok(302, "/next", "ok");
     let url = format!("http://us%65r:p%23x@{}/start", srv.host_port());
     http().args(["--follow", &url]).run().success();
     let reqs = srv.requests();
@@ -909,8 +921,7 @@ fn url_credentials_stay_with_their_origin() {
     }
 
     // Absolute hop to another origin: none.
-    let b = Server::start(vec![Reply::ok("b")]);
-    let a = Server::start(vec![redirect(302, &b.url("/b"))]);
+    let (a, b) = a_to_b(302, "/b");
     let url = format!("http://user:pw@{}/a", a.host_port());
     http().args(["--follow", &url]).run().success();
     assert_eq!(
@@ -922,8 +933,7 @@ fn url_credentials_stay_with_their_origin() {
 
 #[test]
 fn bearer_token_stays_with_its_origin() {
-    let b = Server::start(vec![Reply::ok("b")]);
-    let a = Server::start(vec![redirect(302, &b.url("/b"))]);
+    let (a, b) = a_to_b(302, "/b");
     http()
         .args(["--follow", "-A", "bearer", "-a", "T0KEN", &a.url("/a")])
         .run()
@@ -937,8 +947,7 @@ fn bearer_token_stays_with_its_origin() {
 
 #[test]
 fn typed_authorization_header_stays_with_its_origin() {
-    let b = Server::start(vec![Reply::ok("b")]);
-    let a = Server::start(vec![redirect(307, &b.url("/b"))]);
+    let (a, b) = a_to_b(307, "/b");
     http()
         .args(["--follow", &a.url("/a"), "Authorization:Token s3cr3t"])
         .run()
@@ -970,7 +979,7 @@ fn typed_host_header_is_not_carried_to_another_origin() {
 
 #[test]
 fn no_referer_with_userinfo_or_fragment() {
-    let srv = Server::start(vec![redirect(302, "/next"), Reply::ok("ok")]);
+    let srv = redirect_then_ok(302, "/next", "ok");
     let url = format!("http://user:pw@{}/start#frag", srv.host_port());
     http().args(["--follow", &url]).run().success();
     for req in srv.requests() {
@@ -985,7 +994,7 @@ fn no_referer_with_userinfo_or_fragment() {
 
 #[test]
 fn spaces_in_location_are_percent_encoded() {
-    let srv = Server::start(vec![redirect(302, "/a b?c d"), Reply::ok("ok")]);
+    let srv = redirect_then_ok(302, "/a b?c d", "ok");
     http().args(["--follow", &srv.url("/")]).run().success();
     let reqs = srv.requests();
     assert_eq!(reqs.len(), 2);
@@ -1042,14 +1051,7 @@ fn verbose_with_explicit_print_keeps_all() {
 
 #[test]
 fn typed_host_comes_back_with_its_origin() {
-    let b_url: Arc<OnceLock<String>> = Arc::new(OnceLock::new());
-    let b_url2 = Arc::clone(&b_url);
-    let a = Server::start_fn(move |i, _| match i {
-        0 => redirect(302, b_url2.get().expect("b's url")),
-        _ => Reply::ok("home"),
-    });
-    let b = Server::start(vec![redirect(302, &a.url("/back"))]);
-    b_url.set(b.url("/away")).unwrap();
+    let (a, b) = away_and_back("home");
     http()
         .args(["--follow", &a.url("/"), "Host:vhost.test"])
         .run()

@@ -18,7 +18,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 use support::server::{RecordedRequest, Reply, Server};
-use support::{base64, http, Cmd, Run};
+use support::{basic, http, port_of, redirect, Cmd, Run};
 use tempfile::TempDir;
 
 // ---- Harness --------------------------------------------------------------------------------
@@ -75,14 +75,33 @@ impl Env {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, content).unwrap();
     }
+
+    /// A path session `name` inside this test's directory, and its `--session=PATH` option.
+    fn path_session(&self, name: &str) -> (PathBuf, String) {
+        let path = self.path(name);
+        let arg = format!("--session={}", s(&path));
+        (path, arg)
+    }
+
+    /// Write [`stored_session`] as the named session `name` of `host_port`; returns the file
+    /// and its bytes.
+    fn stored(&self, host_port: &str, name: &str) -> (PathBuf, Vec<u8>) {
+        let file = self.named(host_port, name);
+        self.write(&file, &stored_session());
+        let before = fs::read(&file).unwrap();
+        (file, before)
+    }
+
+    /// Run `http ARGS...` with this config dir, assert success, and return the last request
+    /// `srv` received.
+    fn last_request(&self, srv: &Server, args: &[&str]) -> RecordedRequest {
+        self.run(args).success();
+        last(srv)
+    }
 }
 
 fn s(p: &Path) -> String {
     p.to_str().expect("UTF-8 temp path").to_string()
-}
-
-fn basic(user: &str, pass: &str) -> String {
-    format!("Basic {}", base64(format!("{user}:{pass}").as_bytes()))
 }
 
 /// 200 with these `Set-Cookie` lines.
@@ -93,16 +112,6 @@ fn set_cookies(cookies: &[&str]) -> Reply {
         head.push_str(c);
     }
     Reply::http(&head, "ok")
-}
-
-fn redirect(location: &str) -> Reply {
-    Reply::http(&format!("HTTP/1.1 302 Found\r\nLocation: {location}"), "")
-}
-
-/// The port of the `Host` header of a request (`127.0.0.1:PORT`).
-fn port_of(req: &RecordedRequest) -> String {
-    let host = req.header("Host").unwrap_or_default();
-    host.rsplit(':').next().unwrap_or("").to_string()
 }
 
 /// A small app:
@@ -159,6 +168,26 @@ fn last(srv: &Server) -> RecordedRequest {
     srv.requests()
         .pop()
         .expect("the server received no request")
+}
+
+/// Asserts that stderr is exactly one non-empty `http: warning: ` line.
+fn one_warning_line(r: &Run) {
+    let err = r.stderr_str();
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one warning line:\n{}", r.describe());
+    assert!(lines[0].starts_with("http: warning: "), "{}", r.describe());
+}
+
+/// Asserts that the run finished, failed (exit code not 0) and did not panic.
+fn failed_cleanly(r: &Run) {
+    assert!(!r.killed);
+    assert_ne!(r.code(), Some(0), "{}", r.describe());
+    r.no_panic();
+}
+
+/// How the error line about an unusable session file at `path` starts.
+fn invalid_session_file(path: &Path) -> String {
+    format!("http: error: invalid session file {}: ", path.display())
 }
 
 /// The session file, parsed (it must be valid JSON).
@@ -502,8 +531,7 @@ fn session_headers_replace_defaults() {
         "Accept:text/plain",
     ])
     .success();
-    env.run(&["--session=s", &srv.url("/2")]).success();
-    let req = last(&srv);
+    let req = env.last_request(&srv, &["--session=s", &srv.url("/2")]);
     assert_eq!(req.header("User-Agent").as_deref(), Some("stored/1"));
     assert_eq!(req.header("Accept").as_deref(), Some("text/plain"));
 
@@ -776,8 +804,7 @@ fn a_session_cookie_is_not_sent_to_another_host_after_a_redirect() {
 fn a_typed_cookie_is_stored_bound_to_the_request_host() {
     let env = Env::new();
     let srv = app();
-    let session = env.path("typed.json");
-    let session_arg = format!("--session={}", s(&session));
+    let (session, session_arg) = env.path_session("typed.json");
     env.run(&[&session_arg, &srv.url("/"), "Cookie:tc=1; tc2=2"])
         .success();
     assert_eq!(cookies(&last(&srv)), ["tc2=2", "tc=1"]);
@@ -851,8 +878,7 @@ fn an_ipv6_host_gets_its_folder_and_its_unbound_cookies() {
         r#"{"cookies": [{"domain": "", "expires": null, "name": "u", "path": "/", "secure": false, "value": "1"}],
             "headers": [{"name": "X-V6", "value": "1"}]}"#,
     );
-    env.run(&["--session=v6", &srv.url("/")]).success();
-    let req = last(&srv);
+    let req = env.last_request(&srv, &["--session=v6", &srv.url("/")]);
     assert_eq!(req.header("X-V6").as_deref(), Some("1"), "folder __1_PORT");
     assert_eq!(cookies(&req), ["u=1"], "unbound cookie not bound to [::1]");
     let v = load(&file);
@@ -911,10 +937,7 @@ fn an_httpie_324_file_loads_and_works() {
     assert_eq!(req.header_all("X-Api"), ["1", "2"]);
     assert_eq!(cookies(&req), ["c1=v1", "c2=v2", "sid=abc"]);
     // Unbound cookies: bound to this host, with a one-line warning.
-    let err = r.stderr_str();
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one warning line:\n{}", r.describe());
-    assert!(lines[0].starts_with("http: warning: "), "{}", r.describe());
+    one_warning_line(&r);
 
     let v = load(&file);
     for name in ["c1", "c2", "sid"] {
@@ -963,10 +986,7 @@ fn old_layouts_load_and_are_bound() {
     assert_eq!(cookies(&req), ["sid=old1"]);
     assert_eq!(req.header("X-Token").as_deref(), Some("t"));
     assert_eq!(req.header("Authorization"), Some(basic("u", "p")));
-    let err = r.stderr_str();
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one warning line:\n{}", r.describe());
-    assert!(lines[0].starts_with("http: warning: "), "{}", r.describe());
+    one_warning_line(&r);
 
     let v = load(&session);
     assert_eq!(file_headers(&v), [("X-Token".into(), "t".into())]);
@@ -998,8 +1018,7 @@ fn a_31_file_with_header_list_and_dict_cookies_loads() {
             "cookies": {"k": {"value": "v", "path": "/", "secure": false, "expires": null}},
             "headers": [{"name": "X-A", "value": "1"}]}"#,
     );
-    env.run(&["--session=mid", &srv.url("/")]).success();
-    let req = last(&srv);
+    let req = env.last_request(&srv, &["--session=mid", &srv.url("/")]);
     assert_eq!(cookies(&req), ["k=v"]);
     assert_eq!(req.header("X-A").as_deref(), Some("1"));
 }
@@ -1024,6 +1043,35 @@ fn httpie_python() -> Option<String> {
     version.starts_with("3.").then_some(exe)
 }
 
+/// What a test against HTTPie itself starts with: its python, a fresh [`Env`], an [`app`], and
+/// a path session with its `--session=PATH` option.
+struct WithHttpie {
+    python: String,
+    env: Env,
+    srv: Server,
+    session: PathBuf,
+    session_arg: String,
+}
+
+impl WithHttpie {
+    /// `None` (after saying that the test is skipped) when `python3 -m httpie` does not work.
+    fn new(session_name: &str) -> Option<WithHttpie> {
+        let Some(python) = httpie_python() else {
+            eprintln!("skipped: `python3 -m httpie` (3.x) is not available");
+            return None;
+        };
+        let env = Env::new();
+        let (session, session_arg) = env.path_session(session_name);
+        Some(WithHttpie {
+            python,
+            env,
+            srv: app(),
+            session,
+            session_arg,
+        })
+    }
+}
+
 /// `python3 -m httpie ARGS...` with its config dir in `env` and update checks off.
 fn httpie(python: &str, env: &Env, args: &[&str]) -> Run {
     let config = env.path("httpie-config");
@@ -1045,14 +1093,16 @@ fn httpie(python: &str, env: &Env, args: &[&str]) -> Run {
 
 #[test]
 fn a_session_written_by_httpie_itself_loads_and_works() {
-    let Some(python) = httpie_python() else {
-        eprintln!("skipped: `python3 -m httpie` (3.x) is not available");
+    let Some(WithHttpie {
+        python,
+        env,
+        srv,
+        session,
+        session_arg,
+    }) = WithHttpie::new("by-httpie.json")
+    else {
         return;
     };
-    let env = Env::new();
-    let srv = app();
-    let session = env.path("by-httpie.json");
-    let session_arg = format!("--session={}", s(&session));
     // A real exchange: HTTPie stores sid bound to 127.0.0.1, c1 unbound, the auth and header.
     httpie(
         &python,
@@ -1070,9 +1120,7 @@ fn a_session_written_by_httpie_itself_loads_and_works() {
     let before = load(&session);
     assert_eq!(before["__meta__"]["httpie"], "3.2.4", "{before:#}");
 
-    let r = env.run(&[&session_arg, &srv.url("/next")]);
-    r.success();
-    let req = last(&srv);
+    let req = env.last_request(&srv, &[&session_arg, &srv.url("/next")]);
     assert_eq!(req.target(), "/next");
     assert_eq!(cookies(&req), ["c1=v1", "sid=abc"]);
     assert_eq!(req.header("Authorization"), Some(basic("alice", "secret")));
@@ -1100,14 +1148,16 @@ fn a_session_written_by_httpie_itself_loads_and_works() {
 
 #[test]
 fn an_offline_session_written_by_httpie_loads_and_works() {
-    let Some(python) = httpie_python() else {
-        eprintln!("skipped: `python3 -m httpie` (3.x) is not available");
+    let Some(WithHttpie {
+        python,
+        env,
+        srv,
+        session,
+        session_arg,
+    }) = WithHttpie::new("offline-httpie.json")
+    else {
         return;
     };
-    let env = Env::new();
-    let srv = app();
-    let session = env.path("offline-httpie.json");
-    let session_arg = format!("--session={}", s(&session));
     httpie(
         &python,
         &env,
@@ -1126,9 +1176,7 @@ fn an_offline_session_written_by_httpie_loads_and_works() {
     )
     .success();
     assert!(session.exists(), "HTTPie wrote no session with --offline");
-    let r = env.run(&[&session_arg, &srv.url("/next")]);
-    r.success();
-    let req = last(&srv);
+    let req = env.last_request(&srv, &[&session_arg, &srv.url("/next")]);
     assert_eq!(req.header("Authorization").as_deref(), Some("Bearer t0k"));
     assert_eq!(req.header_all("X-Api"), ["1", "2"]);
     assert_eq!(cookies(&req), ["c1=v1", "c2=v2"]);
@@ -1140,26 +1188,23 @@ fn an_offline_session_written_by_httpie_loads_and_works() {
 fn read_only_uses_the_session_and_never_writes_it() {
     let env = Env::new();
     let srv = app();
-    let file = env.named(&srv.host_port(), "ro");
-    env.write(&file, &stored_session());
-    let before = fs::read(&file).unwrap();
-    env.run(&[
-        "--session-read-only=ro",
-        &srv.url("/set?new=1"),
-        "X-Other:1",
-        "X-Api:cli",
-        "-a",
-        "bob:pw",
-    ])
-    .success();
-    let req = last(&srv);
+    let (file, before) = env.stored(&srv.host_port(), "ro");
+    let req = env.last_request(
+        &srv,
+        &[
+            "--session-read-only=ro",
+            &srv.url("/set?new=1"),
+            "X-Other:1",
+            "X-Api:cli",
+            "-a",
+            "bob:pw",
+        ],
+    );
     assert_eq!(cookies(&req), ["sid=abc"]);
     assert_eq!(req.header("X-Api").as_deref(), Some("cli"));
     assert_eq!(fs::read(&file).unwrap(), before, "the file changed");
 
-    env.run(&["--session-read-only=ro", &srv.url("/again")])
-        .success();
-    let req = last(&srv);
+    let req = env.last_request(&srv, &["--session-read-only=ro", &srv.url("/again")]);
     assert_eq!(req.header("X-Api").as_deref(), Some("stored"));
     assert_eq!(req.header("Authorization"), Some(basic("alice", "secret")));
     assert_eq!(cookies(&req), ["sid=abc"]);
@@ -1188,9 +1233,7 @@ fn session_and_read_only_together_are_refused() {
     let env = Env::new();
     let srv = app();
     let r = env.run(&["--session=a", "--session-read-only=b", &srv.url("/")]);
-    assert!(!r.killed);
-    assert_ne!(r.code(), Some(0), "{}", r.describe());
-    r.no_panic();
+    failed_cleanly(&r);
     assert_eq!(srv.requests().len(), 0);
     assert_eq!(files_under(&env.config()), Vec::<PathBuf>::new());
 }
@@ -1199,9 +1242,7 @@ fn session_and_read_only_together_are_refused() {
 fn offline_applies_the_session_and_does_not_write_it() {
     let env = Env::new();
     let srv = app();
-    let file = env.named(&srv.host_port(), "s");
-    env.write(&file, &stored_session());
-    let before = fs::read(&file).unwrap();
+    let (file, before) = env.stored(&srv.host_port(), "s");
     let r = env.run(&[
         "--offline",
         "--session=s",
@@ -1276,8 +1317,7 @@ fn without_courier_config_dir_sessions_go_to_the_platform_config_dir() {
 fn path_sessions_work_for_any_host() {
     let env = Env::new();
     let srv = app();
-    let path = env.path("sub/dir/p.json");
-    let arg = format!("--session={}", s(&path));
+    let (path, arg) = env.path_session("sub/dir/p.json");
     env.run(&[&arg, &srv.url("/"), "X-P:1"]).success();
     assert!(path.is_file(), "missing folders are created");
     env.run(&[&arg, &format!("http://localhost:{}/", srv.port())])
@@ -1465,7 +1505,7 @@ fn corrupt_or_hostile_files_are_refused_and_left_untouched() {
                 "u:p",
             ]);
             let line = r.error_line();
-            let prefix = format!("http: error: invalid session file {}: ", file.display());
+            let prefix = invalid_session_file(&file);
             assert!(
                 line.starts_with(&prefix),
                 "{name}: expected {prefix:?}...\n{}",
@@ -1484,10 +1524,7 @@ fn corrupt_or_hostile_files_are_refused_and_left_untouched() {
     let path = env.path("bad.json");
     fs::write(&path, b"{\"cookies\": [").unwrap();
     let r = env.run(&[&format!("--session={}", s(&path)), &srv.url("/")]);
-    assert!(r.error_line().starts_with(&format!(
-        "http: error: invalid session file {}: ",
-        path.display()
-    )));
+    assert!(r.error_line().starts_with(&invalid_session_file(&path)));
     assert_eq!(fs::read(&path).unwrap(), b"{\"cookies\": [");
 }
 
@@ -1503,10 +1540,7 @@ fn a_huge_session_file_is_refused_untouched() {
     let r = env.run(&["--session=huge", &srv.url("/")]);
     let line = r.error_line();
     assert!(
-        line.starts_with(&format!(
-            "http: error: invalid session file {}: ",
-            file.display()
-        )),
+        line.starts_with(&invalid_session_file(&file)),
         "{}",
         r.describe()
     );
@@ -1522,13 +1556,9 @@ fn a_run_that_fails_midway_leaves_the_file_unchanged() {
         b"HTTP/1.1 200 OK\r\nSet-Cookie: new=1; Path=/\r\nContent-Length: 100\r\n\r\nfirst ten.",
     )
     .then_reset()]);
-    let file = env.named(&reset.host_port(), "s");
-    env.write(&file, &stored_session());
-    let before = fs::read(&file).unwrap();
+    let (file, before) = env.stored(&reset.host_port(), "s");
     let r = env.run(&["--session=s", &reset.url("/"), "X-New:1", "-a", "bob:pw"]);
-    assert!(!r.killed);
-    assert_ne!(r.code(), Some(0), "{}", r.describe());
-    r.no_panic();
+    failed_cleanly(&r);
     assert_eq!(fs::read(&file).unwrap(), before, "reset: the file changed");
     assert_eq!(leftovers(&file), Vec::<String>::new());
     // No file at all for a session that did not exist.
@@ -1537,9 +1567,7 @@ fn a_run_that_fails_midway_leaves_the_file_unchanged() {
 
     // A timeout.
     let hang = Server::start(vec![Reply::hang()]);
-    let file = env.named(&hang.host_port(), "s");
-    env.write(&file, &stored_session());
-    let before = fs::read(&file).unwrap();
+    let (file, before) = env.stored(&hang.host_port(), "s");
     let r = env.run(&[
         "--timeout=1",
         "--session=s",

@@ -13,60 +13,14 @@ use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use support::output::{run, strip_sgr, tty, typed};
 use support::server::{Reply, Server};
-use support::{cat, http, Cmd, Fixtures, Run};
+use support::{cat, http, Fixtures, Run};
 
 /// HTTPie's box for binary bodies on a terminal.
 const BOX: &str = "+-----------------------------------------+\n\
 | NOTE: binary data not shown in terminal |\n\
 +-----------------------------------------+";
-
-/// `http` with stdout treated as a terminal.
-fn tty() -> Cmd {
-    let mut c = http();
-    c.env("COURIER_ASSUME_TTY", "stdout");
-    c
-}
-
-fn typed(ct: &str, body: impl AsRef<[u8]>) -> Reply {
-    Reply::http(&format!("HTTP/1.1 200 OK\r\nContent-Type: {ct}"), body)
-}
-
-/// Runs `cmd ARGS` (`{url}` replaced) against a fresh server answering `reply`.
-fn run(mut cmd: Cmd, reply: Reply, args: &[&str]) -> Run {
-    let srv = Server::start(vec![reply]);
-    let url = srv.url("/p");
-    assert!(args.contains(&"{url}"), "args need a {{url}}: {args:?}");
-    cmd.args(args.iter().map(|a| a.replace("{url}", &url)))
-        .run()
-}
-
-/// Length of the SGR sequence (`ESC [ digits/semicolons m`) starting at `i`, if one does.
-fn sgr_len(b: &[u8], i: usize) -> Option<usize> {
-    if b.get(i) != Some(&0x1b) || b.get(i + 1) != Some(&b'[') {
-        return None;
-    }
-    let mut j = i + 2;
-    while j < b.len() && (b[j].is_ascii_digit() || b[j] == b';') {
-        j += 1;
-    }
-    (b.get(j) == Some(&b'm')).then_some(j + 1 - i)
-}
-
-fn strip_sgr(b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match sgr_len(b, i) {
-            Some(n) => i += n,
-            None => {
-                out.push(b[i]);
-                i += 1;
-            }
-        }
-    }
-    out
-}
 
 /// Why `out` is not safe for a terminal, if it is not.
 fn terminal_hazard(out: &[u8]) -> Option<String> {

@@ -558,16 +558,56 @@ mod tests {
     }
 
     fn mufasa(challenge: &Challenge) -> String {
+        mufasa_to(challenge, "GET", "/dir/index.html", 1)
+    }
+
+    /// RFC 7616's Mufasa answering `challenge` for `method uri` with nonce count `nc`.
+    fn mufasa_to(challenge: &Challenge, method: &str, uri: &str, nc: u32) -> String {
         answer(
             challenge,
             "Mufasa",
             "Circle of Life",
+            method,
+            uri,
+            RFC7616_CNONCE,
+            nc,
+        )
+        .expect("answer")
+    }
+
+    /// RFC 2617's Mufasa (with this password and cnonce) answering `challenge`.
+    fn rfc2617_mufasa(challenge: &Challenge, password: &str, cnonce: &str) -> String {
+        answer(
+            challenge,
+            "Mufasa",
+            password,
             "GET",
             "/dir/index.html",
-            RFC7616_CNONCE,
+            cnonce,
             1,
         )
         .expect("answer")
+    }
+
+    /// RFC 7616 section 3.9.2's user (a non-ASCII name) answering `challenge`.
+    fn jason_doe(challenge: &Challenge) -> String {
+        answer(
+            challenge,
+            "J\u{e4}s\u{f8}n Doe",
+            "Secret, or not?",
+            "GET",
+            "/doe.json",
+            "NTg6RKcb9boFIAS3KrFK9BGeh+iDa/sm6jUMp2wds69v",
+            1,
+        )
+        .expect("answer")
+    }
+
+    /// The answer of user `u`, password `p`, to `GET /` with cnonce `c`, to the challenge in
+    /// `header` (which must parse).
+    fn u_p_answer(header: &str) -> String {
+        let c = parse_challenge(header).expect("challenge");
+        answer(&c, "u", "p", "GET", "/", "c", 1).expect("answer")
     }
 
     /// The `response="..."` value of an Authorization header.
@@ -646,16 +686,7 @@ mod tests {
                       opaque=\"HRPCssKJSGjCrkzDg8OhwpzCiGPChXYjwrI2QmXDnsOS\", \
                       charset=UTF-8, userhash=true";
         let c = parse_challenge(header).expect("challenge");
-        let h = answer(
-            &c,
-            "J\u{e4}s\u{f8}n Doe",
-            "Secret, or not?",
-            "GET",
-            "/doe.json",
-            "NTg6RKcb9boFIAS3KrFK9BGeh+iDa/sm6jUMp2wds69v",
-            1,
-        )
-        .expect("answer");
+        let h = jason_doe(&c);
         assert_eq!(
             h,
             "Digest username=\"793263caabb707a56211940d90411ea4a575adeccb7e360aeb624ed06ece9b0b\", \
@@ -672,16 +703,7 @@ mod tests {
         let header = "Digest realm=\"api@example.org\", qop=auth, algorithm=SHA-512-256, \
                       nonce=\"5TsQWLVdgBdmrQ0XsxbDODV+57QdFR34I9HAbC/RVvkK\", charset=UTF-8";
         let c = parse_challenge(header).expect("challenge");
-        let h = answer(
-            &c,
-            "J\u{e4}s\u{f8}n Doe",
-            "Secret, or not?",
-            "GET",
-            "/doe.json",
-            "NTg6RKcb9boFIAS3KrFK9BGeh+iDa/sm6jUMp2wds69v",
-            1,
-        )
-        .expect("answer");
+        let h = jason_doe(&c);
         assert!(
             h.starts_with("Digest username*=UTF-8''J%C3%A4s%C3%B8n%20Doe, "),
             "{h}"
@@ -706,16 +728,7 @@ mod tests {
                       opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"";
         let c = parse_challenge(header).expect("challenge");
         assert_eq!(c.algorithm(), "MD5");
-        let h = answer(
-            &c,
-            "Mufasa",
-            "Circle Of Life",
-            "GET",
-            "/dir/index.html",
-            "0a4f113b",
-            1,
-        )
-        .expect("answer");
+        let h = rfc2617_mufasa(&c, "Circle Of Life", "0a4f113b");
         assert_eq!(
             h,
             "Digest username=\"Mufasa\", realm=\"testrealm@host.com\", uri=\"/dir/index.html\", \
@@ -732,16 +745,7 @@ mod tests {
                       nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", \
                       opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"";
         let c = parse_challenge(header).expect("challenge");
-        let h = answer(
-            &c,
-            "Mufasa",
-            "CircleOfLife",
-            "GET",
-            "/dir/index.html",
-            "unused",
-            1,
-        )
-        .expect("answer");
+        let h = rfc2617_mufasa(&c, "CircleOfLife", "unused");
         assert_eq!(
             h,
             "Digest username=\"Mufasa\", realm=\"testrealm@host.com\", uri=\"/dir/index.html\", \
@@ -755,16 +759,7 @@ mod tests {
     fn nonce_count_is_eight_hex_digits_and_changes_response() {
         let c = parse_challenge(&rfc7616_challenge("MD5")).expect("challenge");
         let one = mufasa(&c);
-        let h = answer(
-            &c,
-            "Mufasa",
-            "Circle of Life",
-            "GET",
-            "/dir/index.html",
-            RFC7616_CNONCE,
-            0x1a2b,
-        )
-        .expect("answer");
+        let h = mufasa_to(&c, "GET", "/dir/index.html", 0x1a2b);
         assert!(h.contains("nc=00001a2b,"), "{h}");
         assert_ne!(response_of(&h), response_of(&one));
         let h = answer(&c, "Mufasa", "x", "GET", "/", RFC7616_CNONCE, u32::MAX).expect("answer");
@@ -775,26 +770,8 @@ mod tests {
     fn method_and_uri_enter_the_hash() {
         let c = parse_challenge(&rfc7616_challenge("SHA-256")).expect("challenge");
         let base = mufasa(&c);
-        let post = answer(
-            &c,
-            "Mufasa",
-            "Circle of Life",
-            "POST",
-            "/dir/index.html",
-            RFC7616_CNONCE,
-            1,
-        )
-        .expect("answer");
-        let query = answer(
-            &c,
-            "Mufasa",
-            "Circle of Life",
-            "GET",
-            "/dir/index.html?a=1",
-            RFC7616_CNONCE,
-            1,
-        )
-        .expect("answer");
+        let post = mufasa_to(&c, "POST", "/dir/index.html", 1);
+        let query = mufasa_to(&c, "GET", "/dir/index.html?a=1", 1);
         assert_ne!(response_of(&base), response_of(&post));
         assert_ne!(response_of(&base), response_of(&query));
         assert!(query.contains("uri=\"/dir/index.html?a=1\""));
@@ -979,16 +956,14 @@ mod tests {
 
     #[test]
     fn opaque_absent_is_not_sent() {
-        let c = parse_challenge("Digest realm=\"r\", nonce=\"n\", qop=auth").expect("challenge");
-        let h = answer(&c, "u", "p", "GET", "/", "c", 1).expect("answer");
+        let h = u_p_answer("Digest realm=\"r\", nonce=\"n\", qop=auth");
         assert!(!h.contains("opaque"), "{h}");
         assert!(!h.contains("algorithm"), "{h}");
     }
 
     #[test]
     fn empty_opaque_is_echoed() {
-        let c = parse_challenge("Digest realm=\"r\", nonce=\"n\", opaque=\"\"").expect("challenge");
-        let h = answer(&c, "u", "p", "GET", "/", "c", 1).expect("answer");
+        let h = u_p_answer("Digest realm=\"r\", nonce=\"n\", opaque=\"\"");
         assert!(h.ends_with("opaque=\"\""), "{h}");
     }
 
@@ -1091,18 +1066,14 @@ mod tests {
 
     #[test]
     fn userhash_false_or_garbage_is_off() {
-        let c = parse_challenge("Digest realm=\"r\", nonce=\"n\", qop=auth, userhash=false")
-            .expect("challenge");
-        let h = answer(&c, "u", "p", "GET", "/", "c", 1).expect("answer");
+        let h = u_p_answer("Digest realm=\"r\", nonce=\"n\", qop=auth, userhash=false");
         assert!(h.starts_with("Digest username=\"u\""), "{h}");
         assert!(!h.contains("userhash"));
     }
 
     #[test]
     fn userhash_with_md5() {
-        let c = parse_challenge("Digest realm=\"r\", nonce=\"n\", qop=auth, userhash=\"true\"")
-            .expect("challenge");
-        let h = answer(&c, "u", "p", "GET", "/", "c", 1).expect("answer");
+        let h = u_p_answer("Digest realm=\"r\", nonce=\"n\", qop=auth, userhash=\"true\"");
         let expected = format!("Digest username=\"{}\"", Algorithm::Md5.hex(&[b"u:r"]));
         assert!(h.starts_with(&expected), "{h}");
         assert!(h.ends_with(", userhash=true"), "{h}");

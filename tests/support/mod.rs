@@ -7,6 +7,7 @@
 //! and the result converts into an `assert_cmd` [`Assert`] when predicates are handy.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod output;
 pub mod server;
 
 use assert_cmd::assert::{Assert, OutputAssertExt};
@@ -457,11 +458,50 @@ pub fn offline(args: &[&str]) -> (Run, server::RecordedRequest) {
 /// Run the `http` binary once against a fresh server answering `reply`; assert exit 0 and
 /// return the run and the single request the server received.
 pub fn exchange(reply: server::Reply, args: &[&str]) -> (Run, server::RecordedRequest) {
+    exchange_stdin(reply, args, Stdin::Null)
+}
+
+/// [`exchange`] with this standard input.
+pub fn exchange_stdin(
+    reply: server::Reply,
+    args: &[&str],
+    stdin: Stdin,
+) -> (Run, server::RecordedRequest) {
     let srv = server::Server::start(vec![reply]);
     let run = http()
         .args(args.iter().map(|a| a.replace("{url}", &srv.url(""))))
+        .stdin(stdin)
         .run();
     run.success();
     let req = srv.only_request();
     (run, req)
+}
+
+/// Asserts the request says it sends JSON (`Content-Type`) and prefers JSON back (`Accept`),
+/// as `http` does by default for data items.
+pub fn assert_json_headers(req: &server::RecordedRequest) {
+    assert_eq!(
+        req.header("Content-Type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        req.header("Accept").as_deref(),
+        Some("application/json, */*;q=0.5")
+    );
+}
+
+/// The `Authorization` value of Basic auth for `user:pass`.
+pub fn basic(user: &str, pass: &str) -> String {
+    format!("Basic {}", base64(format!("{user}:{pass}").as_bytes()))
+}
+
+/// A `302 Found` to `location`, with an empty body.
+pub fn redirect(location: &str) -> server::Reply {
+    server::Reply::http(&format!("HTTP/1.1 302 Found\r\nLocation: {location}"), "")
+}
+
+/// The port of a request's `Host` header (`127.0.0.1:PORT`); empty if there is none.
+pub fn port_of(req: &server::RecordedRequest) -> String {
+    let host = req.header("Host").unwrap_or_default();
+    host.rsplit(':').next().unwrap_or("").to_string()
 }
