@@ -40,7 +40,7 @@ impl Progress {
                     let bar = ProgressBar::with_draw_target(Some(total), target);
                     bar.set_style(
                         ProgressStyle::with_template(
-                            "{msg} [{bar:30}] {percent:>3}% {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta}",
+                            "[{wide_bar}] {percent:>3}% {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} ETA {eta}",
                         )
                         .unwrap_or_else(|_| ProgressStyle::default_bar())
                         .progress_chars("=> "),
@@ -58,7 +58,8 @@ impl Progress {
                     bar
                 }
             };
-            bar.set_message(doing);
+            // The name goes on its own line, so the bar fits any terminal width.
+            eprintln!("{doing}");
             bar.set_position(already);
             bar.reset_eta();
             Some(bar)
