@@ -41,9 +41,29 @@ pub struct ParsedUrl {
 pub fn check_no_controls(what: &str, text: &str) -> Result<(), String> {
     match text.chars().find(|c| c.is_control()) {
         Some(c) => Err(format!(
-            "{what} {text:?} contains the control character {c:?}; refusing to send it"
+            "{what} {:?} contains the control character {c:?}; refusing to send it",
+            redact(text)
         )),
         None => Ok(()),
+    }
+}
+
+/// The URL text for a message: a password in `user:pass@` is replaced by `***`, so errors
+/// never show it.
+pub fn redact(text: &str) -> String {
+    let (scheme, rest) = match text.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}{user}{hidden}@{host}{tail}")
+        }
+        None => text.to_string(),
     }
 }
 
@@ -120,19 +140,20 @@ pub fn parse_url(
 ) -> Result<ParsedUrl, String> {
     check_no_controls("URL", typed)?;
     let full = complete_url(typed, default_scheme);
+    let shown = redact(&full);
     let mut url = Url::parse(&full).map_err(|e| match e {
-        url::ParseError::EmptyHost => format!("Invalid URL '{full}': No host supplied"),
-        other => format!("Invalid URL '{full}': {other}"),
+        url::ParseError::EmptyHost => format!("Invalid URL '{shown}': No host supplied"),
+        other => format!("Invalid URL '{shown}': {other}"),
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
-            "Unsupported URL scheme '{}' in '{full}' (only http and https are supported)",
+            "Unsupported URL scheme '{}' in '{shown}' (only http and https are supported)",
             url.scheme()
         ));
     }
     let host = match url.host_str() {
         Some(h) if !h.is_empty() => h.to_string(),
-        _ => return Err(format!("Invalid URL '{full}': No host supplied")),
+        _ => return Err(format!("Invalid URL '{shown}': No host supplied")),
     };
     let credentials = (!url.username().is_empty() || url.password().is_some())
         .then(|| (decode(url.username()), decode(url.password().unwrap_or(""))));
@@ -241,6 +262,22 @@ mod tests {
             Some(("user".into(), "".into()))
         );
         assert_eq!(p("example.org/#frag").url.as_str(), "http://example.org/");
+    }
+
+    #[test]
+    fn messages_never_show_a_password() {
+        assert_eq!(redact("http://u:hunter2@h:1/p?x"), "http://u:***@h:1/p?x");
+        assert_eq!(redact("http://u@h/"), "http://u@h/");
+        assert_eq!(redact("h/a@b"), "h/a@b");
+        for bad in [
+            "http://u:hunter2@h:99999/",
+            "ftp://u:hunter2@h/",
+            "http://u:hunter2@h/\r",
+        ] {
+            let bad = bad.replace("\\r", "\r");
+            let err = parse_url(&bad, "http", false, &[]).unwrap_err();
+            assert!(!err.contains("hunter2"), "{err}");
+        }
     }
 
     #[test]

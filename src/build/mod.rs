@@ -109,8 +109,16 @@ fn is_token(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
+/// Headers whose values are secrets: never quoted in a message.
+const SECRET_HEADERS: &[&str] = &["Authorization", "Proxy-Authorization", "Cookie"];
+
 fn check_header(name: &str, value: &str) -> Result<()> {
     check_no_controls("header name", name).map_err(anyhow::Error::msg)?;
+    if SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+        if let Some(c) = value.chars().find(|c| c.is_control()) {
+            bail!("the value of header {name} contains the control character {c:?}; refusing to send it");
+        }
+    }
     check_no_controls(&format!("value of header {name}"), value).map_err(anyhow::Error::msg)?;
     if !is_token(name) {
         bail!("Invalid header name {name:?}: only letters, digits and !#$%&'*+-.^_`|~ are allowed");
@@ -333,6 +341,14 @@ mod tests {
             split_positionals(&s(&[":3000", "a=b"])),
             (None, ":3000".into(), s(&["a=b"]))
         );
+    }
+
+    #[test]
+    fn secret_header_values_are_not_quoted_in_errors() {
+        let err = check_header("Authorization", "Bearer hunter2\r\nX: y").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        let err = check_header("X-Other", "v\t").unwrap_err();
+        assert!(err.to_string().contains("X-Other"), "{err}");
     }
 
     #[test]
