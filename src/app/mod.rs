@@ -1,24 +1,25 @@
 //! The program: parse, build, send, print, and turn the outcome into an exit status.
 
+mod setup;
+
+use setup::{ask_password, display_for, load_netrc, open_session, typed_headers, PROMPTING};
+
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use crate::auth::netrc::{self, Netrc};
 use crate::build::{self, Inputs};
 use crate::cli::Args;
+use crate::cookies::{CookieJar, StoredCookie};
 use crate::download::{Download, DownloadOptions};
-use crate::exchange::{self, Exchanger, Follow};
+use crate::exchange::{self, Exchanger, Follow, Outcome};
 use crate::exit::{status_of, ExitStatus};
-use crate::items::Sep;
 use crate::output::{PrintChoice, PrintSet, Printer};
-use crate::pretty::options::{colors_by_default, resolve_pretty, FormatOptions};
 use crate::pretty::sanitize::inert;
-use crate::pretty::theme::{StyleName, Theme};
-use crate::pretty::{charset, Display};
+use crate::pretty::Display;
 use crate::session::{self, Changes, Session};
 use crate::spec::RequestSpec;
 use crate::transport::redirect::{self, BoundSecrets};
@@ -192,61 +193,10 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
                 .map(|a| (a.kind.as_str(), a.raw.as_str())),
         },
     )?;
-    let mut jar = session.as_ref().map(Session::jar).unwrap_or_default();
-    // Taken before the typed cookies go in, so that they count as this run's changes.
-    let cookies_before = jar.to_stored();
-    if session.is_some() {
-        // With a session, typed cookies become cookies of the request host, kept in the file.
-        for h in spec
-            .headers
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("Cookie"))
-        {
-            jar.store_typed(&spec.url, &h.value);
-        }
-        spec.headers
-            .retain(|h| !h.name.eq_ignore_ascii_case("Cookie"));
-    }
+    let (mut jar, cookies_before) = session_jar(session.as_ref(), &mut spec);
 
-    let print = PrintChoice {
-        explicit: args.print.as_deref().or(if args.headers {
-            Some("h")
-        } else if args.body {
-            Some("b")
-        } else if args.meta {
-            Some("m")
-        } else {
-            None
-        }),
-        verbose: args.verbose,
-        quiet: args.quiet > 0,
-        offline: args.offline,
-        // `-o FILE` without --download is redirected output, whatever stdout is.
-        stdout_tty: terminals.stdout && (args.output.is_none() || args.download),
-    }
-    .resolve()?;
-    // With --download, everything but the body goes to stderr; -o alone sends what would be
-    // printed to the file (treated as redirected output).
-    let (print, out, out_tty): (PrintSet, Box<dyn Write + Send>, bool) =
-        match (&args.output, args.download) {
-            (_, true) if !args.offline => (
-                PrintSet {
-                    response_body: false,
-                    ..print
-                },
-                Box::new(io::stderr()),
-                terminals.stderr,
-            ),
-            (Some(path), false) => (
-                print,
-                Box::new(io::BufWriter::new(
-                    std::fs::File::create(path)
-                        .with_context(|| format!("cannot create {}", path.display()))?,
-                )),
-                false,
-            ),
-            _ => (print, Box::new(io::stdout()), terminals.stdout),
-        };
+    let print = print_choice(args, terminals)?;
+    let (print, out, out_tty) = output_for(args, terminals, print)?;
     let display = display_for(args, out_tty)?;
     let printer = Printer::new(out, out_tty);
     let download = match args.download && !args.offline {
@@ -292,134 +242,100 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
             cookies_after: jar.to_stored(),
         })?;
     }
-    if let Some(exit) = outcome.download.filter(|e| *e != ExitStatus::Success) {
-        if args.quiet < 2 {
-            eprintln!(
-                "{prog}: warning: HTTP {} {}",
-                outcome.status,
-                inert(&outcome.reason)
-            );
-        }
-        return Ok(exit);
-    }
-    if args.check_status {
-        let exit = ExitStatus::for_http_status(outcome.status);
-        if exit != ExitStatus::Success && (!terminals.stdout || args.quiet == 1) {
-            eprintln!(
-                "{prog}: warning: HTTP {} {}",
-                outcome.status,
-                inert(&outcome.reason)
-            );
-        }
-        return Ok(exit);
-    }
-    Ok(ExitStatus::Success)
+    Ok(final_status(args, &outcome, terminals.stdout, prog))
 }
 
-/// Opens `--session` / `--session-read-only`, saying once if its file uses an old layout.
-fn open_session(args: &Args, default_scheme: &str, prog: &str) -> Result<Option<Session>> {
-    let (value, read_only) = match (&args.session, &args.session_read_only) {
-        (Some(v), _) => (v, false),
-        (None, Some(v)) => (v, true),
-        (None, None) => return Ok(None),
+/// The exit status of a completed run: 4/5 for a failed download, 3/4/5 with --check-status.
+/// The warning line says why when the status alone would leave the user guessing.
+fn final_status(args: &Args, outcome: &Outcome, stdout_tty: bool, prog: &str) -> ExitStatus {
+    let (exit, warn) = match outcome.download {
+        Some(exit) => (exit, args.quiet < 2),
+        None if args.check_status => (
+            ExitStatus::for_http_status(outcome.status),
+            !stdout_tty || args.quiet == 1,
+        ),
+        None => (ExitStatus::Success, false),
     };
-    let host = build::session_host(args, default_scheme)?;
-    let session = Session::open(value, &host, read_only)?;
-    for warning in &session.data.warnings {
-        eprintln!("{prog}: warning: {warning}");
+    if exit != ExitStatus::Success && warn {
+        eprintln!(
+            "{prog}: warning: HTTP {} {}",
+            outcome.status,
+            inert(&outcome.reason)
+        );
     }
-    Ok(Some(session))
+    exit
 }
 
-/// The header items typed on this command line, as sent, that a session keeps.
-fn typed_headers(args: &Args, spec: &RequestSpec) -> Vec<(String, String)> {
-    let (_, _, raw_items) = build::split_positionals(&args.positionals);
-    let typed: Vec<String> = raw_items
+/// The run's cookie jar: the session's cookies, plus the `Cookie:` items typed with a session
+/// (they become cookies of the request host and leave the header list). Also returns the jar
+/// as it was before those, so that they count as this run's changes when saving.
+fn session_jar(
+    session: Option<&Session>,
+    spec: &mut RequestSpec,
+) -> (CookieJar, Vec<StoredCookie>) {
+    let Some(session) = session else {
+        return (CookieJar::new(), Vec::new());
+    };
+    let mut jar = session.jar();
+    let before = jar.to_stored();
+    for h in spec
+        .headers
         .iter()
-        .filter_map(|a| crate::items::parse_item(a).ok())
-        .filter(|i| matches!(i.sep, Sep::Header | Sep::EmptyHeader | Sep::HeaderFile))
-        .map(|i| i.key)
-        .collect();
+        .filter(|h| h.name.eq_ignore_ascii_case("Cookie"))
+    {
+        jar.store_typed(&spec.url, &h.value);
+    }
     spec.headers
-        .iter()
-        .filter(|h| typed.iter().any(|t| t.eq_ignore_ascii_case(&h.name)))
-        .filter(|h| session::storable_header(&h.name, &h.value))
-        .map(|h| (h.name.clone(), h.value.clone()))
-        .collect()
+        .retain(|h| !h.name.eq_ignore_ascii_case("Cookie"));
+    (jar, before)
 }
 
-/// The user's .netrc, if there is one. A broken or hostile file is a warning, never an error.
-fn load_netrc(prog: &str) -> Option<Netrc> {
-    let path = netrc::default_path()?;
-    let bytes = match netrc::read_capped(&path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
-        Err(e) => {
-            eprintln!("{prog}: warning: cannot read {}: {e}", path.display());
-            return None;
-        }
-    };
-    let (parsed, warning) = netrc::parse(&bytes);
-    if let Some(warning) = warning {
-        eprintln!("{prog}: warning: {}: {warning}", path.display());
+/// What to print: `--print` and its shortcuts, `-v`, `-q`, `--offline`, the terminal.
+fn print_choice(args: &Args, terminals: Terminals) -> Result<PrintSet> {
+    PrintChoice {
+        explicit: args.print.as_deref().or(if args.headers {
+            Some("h")
+        } else if args.body {
+            Some("b")
+        } else if args.meta {
+            Some("m")
+        } else {
+            None
+        }),
+        verbose: args.verbose,
+        quiet: args.quiet > 0,
+        offline: args.offline,
+        // `-o FILE` without --download is redirected output, whatever stdout is.
+        stdout_tty: terminals.stdout && (args.output.is_none() || args.download),
     }
-    Some(parsed)
+    .resolve()
 }
 
-/// Set while the terminal's echo is off, so Ctrl-C can turn it back on before exiting.
-static PROMPTING: AtomicBool = AtomicBool::new(false);
-
-/// Asks for a password on the terminal (not stdin, which may be the body), without echo.
-fn ask_password(prog: &str, user: &str, host: &str) -> Result<String> {
-    PROMPTING.store(true, Ordering::SeqCst);
-    let answer = rpassword::prompt_password(format!("{prog}: password for {user}@{host}: "));
-    PROMPTING.store(false, Ordering::SeqCst);
-    answer.map_err(|e| {
-        anyhow::anyhow!(
-            "cannot ask for the password of {user}: no terminal ({e}); pass it as -a {user}:PASSWORD"
-        )
-    })
-}
-
-/// How output looks in this run: `--pretty`, `--style`, format options, charset, terminal.
-fn display_for(args: &Args, stdout_tty: bool) -> Result<Display> {
-    let mut format = FormatOptions::default();
-    for spec in &args.format_options {
-        format.apply(spec)?;
-    }
-    if args.sorted {
-        format.set_sorted(true);
-    } else if args.unsorted {
-        format.set_sorted(false);
-    }
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let term = std::env::var("TERM").ok();
-    let pretty = resolve_pretty(
-        args.pretty,
-        args.style.is_some(),
-        stdout_tty,
-        colors_by_default(no_color, term.as_deref()),
-    );
-    let response_charset = match &args.response_charset {
-        Some(label) => Some(charset::lookup(label).map_err(anyhow::Error::msg)?),
-        None => None,
-    };
-    if let Some(mime) = &args.response_mime {
-        if mime.matches('/').count() != 1 {
-            anyhow::bail!("'{mime}' doesn't look like a mime type; use type/subtype");
-        }
-    }
-    Ok(Display {
-        pretty,
-        format,
-        theme: pretty
-            .colors
-            .then(|| Theme::new(args.style.unwrap_or(StyleName::Auto))),
-        inert: stdout_tty,
-        stream: args.stream,
-        response_charset,
-        response_mime: args.response_mime.clone(),
-        json_flag: args.json,
+/// Where printed output goes. With --download, everything but the body goes to stderr; `-o`
+/// alone sends what would be printed to the file (treated as redirected output).
+fn output_for(
+    args: &Args,
+    terminals: Terminals,
+    print: PrintSet,
+) -> Result<(PrintSet, Box<dyn Write + Send>, bool)> {
+    Ok(match (&args.output, args.download) {
+        (_, true) if !args.offline => (
+            PrintSet {
+                response_body: false,
+                ..print
+            },
+            Box::new(io::stderr()),
+            terminals.stderr,
+        ),
+        (Some(path), false) => (
+            print,
+            Box::new(io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))?,
+            )),
+            false,
+        ),
+        _ => (print, Box::new(io::stdout()), terminals.stdout),
     })
 }
 
