@@ -98,13 +98,7 @@ impl JsonColorizer {
                     } else if c == b'\\' {
                         self.state = State::Str { key, escaped: true };
                     } else if c == b'"' {
-                        let (_, end) = if key {
-                            &self.styles.key
-                        } else {
-                            &self.styles.string
-                        };
-                        out.push_str(end);
-                        self.state = State::Between;
+                        self.end_string(key, out);
                     }
                 }
                 State::Word => {
@@ -195,17 +189,20 @@ impl JsonColorizer {
     pub fn finish(&mut self, out: &mut String) {
         match self.state {
             State::Word => self.end_word(out),
-            State::Str { key, .. } => {
-                let (_, end) = if key {
-                    &self.styles.key
-                } else {
-                    &self.styles.string
-                };
-                out.push_str(end);
-                self.state = State::Between;
-            }
+            State::Str { key, .. } => self.end_string(key, out),
             State::Between => {}
         }
+    }
+
+    /// Closes a key's or string's color.
+    fn end_string(&mut self, key: bool, out: &mut String) {
+        let (_, end) = if key {
+            &self.styles.key
+        } else {
+            &self.styles.string
+        };
+        out.push_str(end);
+        self.state = State::Between;
     }
 }
 
