@@ -1623,3 +1623,48 @@ fn verbose_download_prints_the_request_to_stderr_not_the_file() {
     assert_eq!(sb.read("v.txt"), b"payload");
     assert_stdout_empty(&run);
 }
+
+#[test]
+fn ctrl_c_mid_download_exits_130_and_keeps_the_partial_file() {
+    let srv = Server::start(vec![Reply::steps(vec![
+        Step::Send(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".to_vec()),
+        Step::Send(vec![b'x'; 400]),
+        Step::Hang,
+    ])]);
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("part.bin");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_http"))
+        .args(["-d", "-o"])
+        .arg(&out)
+        .arg(srv.url("/big"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn http");
+    // Wait until the 400 bytes are on disk, then interrupt.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while fs::metadata(&out).map(|m| m.len()).unwrap_or(0) < 400
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let result = child.wait_with_output().expect("wait");
+    assert_eq!(result.status.code(), Some(130), "{result:?}");
+    assert_eq!(
+        fs::read(&out).unwrap(),
+        vec![b'x'; 400],
+        "the partial file is kept for --continue"
+    );
+    assert!(
+        String::from_utf8_lossy(&result.stderr).ends_with('\n'),
+        "the terminal is left on a fresh line"
+    );
+}
