@@ -106,8 +106,6 @@ enum State {
 struct Source {
     first: Option<Vec<u8>>,
     inner: BodyRead,
-    /// Errors of the connection, not of the data: passed through unlabelled.
-    failed: bool,
 }
 
 impl Read for Source {
@@ -120,7 +118,7 @@ impl Read for Source {
             }
             return Ok(n);
         }
-        self.inner.read(buf).inspect_err(|_| self.failed = true)
+        self.inner.read(buf)
     }
 }
 
@@ -176,7 +174,6 @@ impl Read for Lazy {
                     let source = Source {
                         first: Some(first),
                         inner,
-                        failed: false,
                     };
                     self.state = State::Active(decoder(self.coding, source));
                 }

@@ -63,7 +63,7 @@ impl Exchanger<'_> {
     pub fn run(&self, first: &RequestSpec, jar: &mut CookieJar) -> Result<Outcome> {
         let started = Instant::now();
         let transport = Transport::new(first.options.timeout);
-        let secrets = BoundSecrets::of(first, &redirect::host_header(&first.url));
+        let secrets = BoundSecrets::of(first);
         // Whether hops to other hosts may take .netrc credentials: yes unless the user gave
         // credentials (or typed an Authorization) themselves.
         let netrc_managed = match &first.auth {
@@ -265,7 +265,7 @@ impl Exchanger<'_> {
             return None;
         }
         Some(Progress::start(
-            &format!("Uploading to {}", redirect::host_header(&spec.url)),
+            &format!("Uploading to {}", crate::url_input::host_header(&spec.url)),
             len,
             0,
             true,

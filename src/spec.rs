@@ -27,6 +27,8 @@ pub struct RequestSpec {
     pub options: SendOptions,
     /// The credentials in use (their Basic/Bearer header is already in `headers`).
     pub auth: Option<crate::auth::Auth>,
+    /// Names of the header items typed on the command line (what a session stores).
+    pub typed_headers: Vec<String>,
 }
 
 /// How the exchange is carried out, apart from what is sent.

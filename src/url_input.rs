@@ -132,6 +132,28 @@ fn raw_path(full: &str) -> String {
     utf8_percent_encode(path, RAW_PATH).to_string()
 }
 
+/// The request target for a URL: its path, and its query when there is one.
+pub fn target(url: &Url) -> String {
+    with_query(url.path().to_string(), url)
+}
+
+fn with_query(path: String, url: &Url) -> String {
+    match url.query() {
+        Some(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path,
+    }
+}
+
+/// The `Host` header value for a URL: the port only when it is not the scheme's default.
+/// Also how a host is named in messages and progress lines.
+pub fn host_header(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    }
+}
+
 pub fn parse_url(
     typed: &str,
     default_scheme: &str,
@@ -151,10 +173,9 @@ pub fn parse_url(
             url.scheme()
         ));
     }
-    let host = match url.host_str() {
-        Some(h) if !h.is_empty() => h.to_string(),
-        _ => return Err(format!("Invalid URL '{shown}': No host supplied")),
-    };
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("Invalid URL '{shown}': No host supplied"));
+    }
     let credentials = (!url.username().is_empty() || url.password().is_some())
         .then(|| (decode(url.username()), decode(url.password().unwrap_or(""))));
     // Setting these cannot fail on an http(s) URL with a host.
@@ -171,19 +192,12 @@ pub fn parse_url(
         url.set_query(Some(&query));
     }
 
-    let path = if path_as_is {
-        raw_path(&full)
+    let target = if path_as_is {
+        with_query(raw_path(&full), &url)
     } else {
-        url.path().to_string()
+        target(&url)
     };
-    let target = match url.query() {
-        Some(q) if !q.is_empty() => format!("{path}?{q}"),
-        _ => path,
-    };
-    let host = match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    };
+    let host = host_header(&url);
     Ok(ParsedUrl {
         url,
         target,

@@ -76,6 +76,7 @@ impl ResponseHead {
             .map(|(_, v)| v.as_slice())
     }
 
+    #[cfg(test)]
     pub fn status_line(&self) -> String {
         format!("{} {} {}", self.version, self.status, self.reason)
     }

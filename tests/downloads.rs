@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use support::server::{Reply, Server, Step};
-use support::{http, Fixtures, Run};
+use support::{http, interrupt_http, Fixtures, Run};
 use tempfile::TempDir;
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -1633,30 +1633,12 @@ fn ctrl_c_mid_download_exits_130_and_keeps_the_partial_file() {
     ])]);
     let dir = TempDir::new().unwrap();
     let out = dir.path().join("part.bin");
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_http"))
-        .args(["-d", "-o"])
-        .arg(&out)
-        .arg(srv.url("/big"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn http");
-    // Wait until the 400 bytes are on disk, then interrupt.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while fs::metadata(&out).map(|m| m.len()).unwrap_or(0) < 400
-        && std::time::Instant::now() < deadline
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let result = child.wait_with_output().expect("wait");
+    let url = srv.url("/big");
+    // Interrupt once the 400 bytes are on disk.
+    let result = interrupt_http(
+        &["-d".as_ref(), "-o".as_ref(), out.as_os_str(), url.as_ref()],
+        || fs::metadata(&out).map(|m| m.len()).unwrap_or(0) >= 400,
+    );
     assert_eq!(result.status.code(), Some(130), "{result:?}");
     assert_eq!(
         fs::read(&out).unwrap(),

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 use support::server::{Reply, Server, Step};
-use support::{closed_port, http, Fixtures};
+use support::{closed_port, http, interrupt_http, Fixtures};
 
 #[test]
 fn success_is_zero() {
@@ -336,26 +336,9 @@ fn empty_body_with_content_encoding_is_fine() {
 #[test]
 fn ctrl_c_exits_130_with_a_clean_line() {
     let srv = Server::start(vec![Reply::hang()]);
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_http"))
-        .arg(srv.url("/wait"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn http");
-    // Wait until the request has reached the server, so the handler is surely installed.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while srv.requests().is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let out = child.wait_with_output().expect("wait");
+    let url = srv.url("/wait");
+    // Interrupt once the request has reached the server, so the handler is surely installed.
+    let out = interrupt_http(&[url.as_ref()], || !srv.requests().is_empty());
     assert_eq!(out.status.code(), Some(130), "{out:?}");
     assert_eq!(
         out.stderr, b"\n",

@@ -22,7 +22,7 @@ use crate::pretty::sanitize::inert;
 use crate::pretty::Display;
 use crate::session::{self, Changes, Session};
 use crate::spec::RequestSpec;
-use crate::transport::redirect::{self, BoundSecrets};
+use crate::transport::redirect::BoundSecrets;
 use crate::{stdin, wire};
 
 /// Which of the two programs is running: it decides the default scheme and the message prefix.
@@ -215,7 +215,7 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
 
     if args.offline {
         // The session applies to what is printed; nothing was exchanged, so it is not written.
-        let secrets = BoundSecrets::of(&spec, &redirect::host_header(&spec.url));
+        let secrets = BoundSecrets::of(&spec);
         exchange::with_cookies(&mut spec, &jar, &secrets);
         print_offline(&spec, print, &printer, &display)?;
         return Ok(ExitStatus::Success);
@@ -236,7 +236,7 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
     .run(&spec, &mut jar)?;
     if let Some(session) = &session {
         session.save(&Changes {
-            headers: typed_headers(args, &spec),
+            headers: typed_headers(&spec),
             auth: session::storable_auth(spec.auth.as_ref()),
             cookies_before,
             cookies_after: jar.to_stored(),

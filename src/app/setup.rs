@@ -9,7 +9,6 @@ use anyhow::Result;
 use crate::auth::netrc::{self, Netrc};
 use crate::build;
 use crate::cli::Args;
-use crate::items::Sep;
 use crate::pretty::options::{colors_by_default, resolve_pretty, FormatOptions};
 use crate::pretty::theme::{StyleName, Theme};
 use crate::pretty::{charset, Display};
@@ -32,17 +31,14 @@ pub fn open_session(args: &Args, default_scheme: &str, prog: &str) -> Result<Opt
 }
 
 /// The header items typed on this command line, as sent, that a session keeps.
-pub fn typed_headers(args: &Args, spec: &RequestSpec) -> Vec<(String, String)> {
-    let (_, _, raw_items) = build::split_positionals(&args.positionals);
-    let typed: Vec<String> = raw_items
-        .iter()
-        .filter_map(|a| crate::items::parse_item(a).ok())
-        .filter(|i| matches!(i.sep, Sep::Header | Sep::EmptyHeader | Sep::HeaderFile))
-        .map(|i| i.key)
-        .collect();
+pub fn typed_headers(spec: &RequestSpec) -> Vec<(String, String)> {
     spec.headers
         .iter()
-        .filter(|h| typed.iter().any(|t| t.eq_ignore_ascii_case(&h.name)))
+        .filter(|h| {
+            spec.typed_headers
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(&h.name))
+        })
         .filter(|h| session::storable_header(&h.name, &h.value))
         .map(|h| (h.name.clone(), h.value.clone()))
         .collect()

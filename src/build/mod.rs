@@ -278,6 +278,7 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
         headers,
         body: body.body,
         auth: credentials,
+        typed_headers: user_headers.iter().map(|(n, _)| n.clone()).collect(),
         options: SendOptions {
             timeout: args
                 .timeout

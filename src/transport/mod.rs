@@ -92,7 +92,7 @@ impl Transport {
         let uri = format!(
             "{}://{}{}",
             spec.url.scheme(),
-            authority_of(&spec.url),
+            crate::url_input::host_header(&spec.url),
             spec.target
         );
         let mut builder = http::Request::builder()
@@ -134,14 +134,6 @@ impl Transport {
             &authority_with_port(&spec.url),
             self.timeout,
         )
-    }
-}
-
-fn authority_of(url: &url::Url) -> String {
-    let host = url.host_str().unwrap_or("");
-    match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_string(),
     }
 }
 

@@ -40,6 +40,7 @@ impl Tape {
         self.received_done.then_some(&self.received[..])
     }
 
+    #[cfg(test)]
     pub fn request_head(&self) -> Option<&[u8]> {
         self.sent_done.then_some(&self.sent[..])
     }

@@ -10,6 +10,7 @@
 use url::Url;
 
 use crate::spec::{Header, Part, RequestSpec};
+use crate::url_input::host_header;
 
 /// Scheme, host and port: what a secret is bound to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +102,8 @@ pub struct BoundSecrets {
 
 impl BoundSecrets {
     /// Takes note of the secrets in the first request.
-    pub fn of(spec: &RequestSpec, default_host: &str) -> BoundSecrets {
+    pub fn of(spec: &RequestSpec) -> BoundSecrets {
+        let default_host = host_header(&spec.url);
         let all = |name: &str| -> Vec<String> {
             spec.headers
                 .iter()
@@ -117,17 +119,8 @@ impl BoundSecrets {
             host: all("Host")
                 .into_iter()
                 .next()
-                .filter(|h| !h.eq_ignore_ascii_case(default_host)),
+                .filter(|h| !h.eq_ignore_ascii_case(&default_host)),
         }
-    }
-}
-
-/// The default Host header value for a URL (port only when not the scheme's default).
-pub fn host_header(url: &Url) -> String {
-    let host = url.host_str().unwrap_or("");
-    match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_string(),
     }
 }
 
@@ -180,10 +173,7 @@ pub fn follow(
             spec.headers.push(Header::new("Proxy-Authorization", auth));
         }
     }
-    spec.target = match next.query() {
-        Some(q) if !q.is_empty() => format!("{}?{q}", next.path()),
-        _ => next.path().to_string(),
-    };
+    spec.target = crate::url_input::target(&next);
     spec.url = next;
     Ok(spec)
 }
@@ -205,6 +195,7 @@ mod tests {
             body,
             options: SendOptions::default(),
             auth: None,
+            typed_headers: Vec::new(),
         }
     }
 
@@ -261,7 +252,7 @@ mod tests {
             ("https://a.test:8443/", "http://a.test:8443/"),
         ] {
             let first = spec(from, "GET", &secret_headers(), Body::default());
-            let secrets = BoundSecrets::of(&first, &host_header(&first.url));
+            let secrets = BoundSecrets::of(&first);
             let next = follow(&first, 302, Url::parse(to).unwrap(), &secrets).unwrap();
             let hs = names(&next);
             for secret in ["Authorization", "Cookie", "Proxy-Authorization"] {
@@ -281,7 +272,7 @@ mod tests {
     #[test]
     fn same_origin_keeps_credentials_and_returning_home_restores_them() {
         let first = spec("http://a.test/x", "GET", &secret_headers(), Body::default());
-        let secrets = BoundSecrets::of(&first, "a.test");
+        let secrets = BoundSecrets::of(&first);
         let same = follow(
             &first,
             302,
@@ -301,7 +292,7 @@ mod tests {
         let first = spec("http://10.0.0.1/", "GET", &[], Body::default());
         let mut first = first;
         first.headers[0] = Header::new("Host", "vhost.test");
-        let secrets = BoundSecrets::of(&first, "10.0.0.1");
+        let secrets = BoundSecrets::of(&first);
         let same = follow(
             &first,
             302,
@@ -331,7 +322,7 @@ mod tests {
             ("Content-Length", "2"),
         ];
         let post = spec("http://a.test/", "POST", &hs, body.clone());
-        let secrets = BoundSecrets::of(&post, "a.test");
+        let secrets = BoundSecrets::of(&post);
         let to = || Url::parse("http://a.test/next?q=1").unwrap();
         for status in [301, 302, 303] {
             let next = follow(&post, status, to(), &secrets).unwrap();
@@ -363,7 +354,7 @@ mod tests {
             ..Body::default()
         };
         let post = spec("http://a.test/", "POST", &[], body);
-        let secrets = BoundSecrets::of(&post, "a.test");
+        let secrets = BoundSecrets::of(&post);
         let err = follow(&post, 307, Url::parse("http://a.test/b").unwrap(), &secrets).unwrap_err();
         assert!(err.contains("streamed from stdin"), "{err}");
         // A 303 drops the body, so that is fine.

@@ -505,3 +505,28 @@ pub fn port_of(req: &server::RecordedRequest) -> String {
     let host = req.header("Host").unwrap_or_default();
     host.rsplit(':').next().unwrap_or("").to_string()
 }
+
+/// Runs `http ARGS` (empty environment but PATH, stdin /dev/null), waits until `ready()` says
+/// the run has got far enough (at most 10 s), sends it SIGINT as Ctrl-C would, and returns how
+/// it ended.
+pub fn interrupt_http(args: &[&OsStr], ready: impl Fn() -> bool) -> Output {
+    let child = Command::new(bin_path("http"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn http");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ready() && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(20));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    child.wait_with_output().expect("wait")
+}
