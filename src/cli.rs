@@ -5,16 +5,29 @@
 
 use clap::{ArgAction, Parser};
 
-pub use crate::pretty::options::PrettyArg;
-pub use crate::pretty::theme::StyleName;
+/// `--pretty` values (mapped to the display's own type by the options layer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CliPretty {
+    All,
+    Colors,
+    Format,
+    None,
+}
 
-pub use crate::auth::AuthType;
+/// `--style` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CliStyle {
+    Auto,
+    Solarized,
+    Monochrome,
+}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestType {
-    Json,
-    Form,
-    Multipart,
+/// `--auth-type` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CliAuthType {
+    Basic,
+    Digest,
+    Bearer,
 }
 
 #[derive(Debug, Parser)]
@@ -65,7 +78,7 @@ pub struct Args {
         value_name = "MODE",
         help_heading = "Output processing"
     )]
-    pub pretty: Option<PrettyArg>,
+    pub pretty: Option<CliPretty>,
     /// Color theme: auto (the terminal's palette), solarized, monochrome.
     #[arg(
         short = 's',
@@ -74,7 +87,7 @@ pub struct Args {
         value_name = "STYLE",
         help_heading = "Output processing"
     )]
-    pub style: Option<StyleName>,
+    pub style: Option<CliStyle>,
     /// Sort headers and JSON keys (--format-options=headers.sort:true,json.sort_keys:true).
     #[arg(long, overrides_with_all = ["sorted", "unsorted"], help_heading = "Output processing")]
     pub sorted: bool,
@@ -164,7 +177,7 @@ pub struct Args {
         value_name = "TYPE",
         help_heading = "Authentication"
     )]
-    pub auth_type: Option<AuthType>,
+    pub auth_type: Option<CliAuthType>,
     /// Don't read credentials from .netrc ($NETRC or ~/.netrc).
     #[arg(long, help_heading = "Authentication")]
     pub ignore_netrc: bool,
@@ -211,21 +224,6 @@ pub struct Args {
     /// Print help.
     #[arg(long, action = ArgAction::Help, help_heading = "Troubleshooting")]
     pub help: Option<bool>,
-}
-
-impl Args {
-    /// The request type chosen by the last of --json/--form/--multipart (clap keeps only it).
-    pub fn request_type(&self) -> Option<RequestType> {
-        if self.form {
-            Some(RequestType::Form)
-        } else if self.multipart {
-            Some(RequestType::Multipart)
-        } else if self.json {
-            Some(RequestType::Json)
-        } else {
-            None
-        }
-    }
 }
 
 const REQUEST_ITEMS_HELP: &str = "\

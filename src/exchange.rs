@@ -16,20 +16,13 @@ use crate::decode::{self, DecodeError};
 use crate::download::progress::Progress;
 use crate::download::Download;
 use crate::exit::{ExitStatus, Fatal};
+use crate::options::Follow;
 use crate::output::{PrintSet, Printer};
 use crate::pretty::body::BodySink;
 use crate::pretty::Display;
 use crate::spec::{Header, RequestSpec};
 use crate::transport::redirect::{self, BoundSecrets, Origin};
 use crate::transport::{upload, Response, Transport};
-
-/// How redirects are handled.
-#[derive(Debug, Clone, Copy)]
-pub struct Follow {
-    pub enabled: bool,
-    /// How many redirects may be followed; one more is an error (exit 6).
-    pub max: u32,
-}
 
 /// How the run ends: the final response's status and reason.
 pub struct Outcome {
@@ -43,6 +36,8 @@ pub struct Outcome {
 const UPLOAD_PROGRESS_MIN: u64 = 1_000_000;
 
 pub struct Exchanger<'a> {
+    /// The run's one client: every hop goes through it, so same-origin hops reuse its pool.
+    pub client: &'a Transport,
     /// .netrc, consulted afresh for each host a redirect leads to (when no credentials were
     /// given explicitly).
     pub netrc: Option<&'a Netrc>,
@@ -62,7 +57,7 @@ impl Exchanger<'_> {
     /// Runs the exchanges; `jar` holds the cookies before (a session's) and after.
     pub fn run(&self, first: &RequestSpec, jar: &mut CookieJar) -> Result<Outcome> {
         let started = Instant::now();
-        let transport = Transport::new(first.options.timeout);
+        let transport = self.client;
         let secrets = BoundSecrets::of(first);
         // Whether hops to other hosts may take .netrc credentials: yes unless the user gave
         // credentials (or typed an Authorization) themselves.
@@ -80,7 +75,7 @@ impl Exchanger<'_> {
                 self.printer.hold();
             }
             with_cookies(&mut spec, jar, &secrets);
-            let response = self.send(&transport, &spec)?;
+            let response = self.send(transport, &spec)?;
             let set_cookies: Vec<&[u8]> = response
                 .head
                 .headers
@@ -104,12 +99,12 @@ impl Exchanger<'_> {
             }
             let Some(next) = next else {
                 self.printer.release()?;
-                let outcome = self.print_response(&transport, &spec, response, started, true)?;
+                let outcome = self.print_response(transport, &spec, response, started, true)?;
                 self.printer.flush()?;
                 return Ok(outcome);
             };
             if self.all {
-                self.print_response(&transport, &spec, response, started, false)?;
+                self.print_response(transport, &spec, response, started, false)?;
             } else {
                 self.printer.drop_held();
                 drain(response.body);

@@ -16,6 +16,7 @@ pub mod exit;
 pub mod items;
 pub mod json_text;
 pub mod nested_json;
+pub mod options;
 pub mod output;
 pub mod pretty;
 pub mod session;

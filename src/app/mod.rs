@@ -2,7 +2,7 @@
 
 mod setup;
 
-use setup::{ask_password, display_for, load_netrc, open_session, typed_headers, PROMPTING};
+use setup::{ask_password, load_netrc, open_session, session_headers, PROMPTING};
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -11,18 +11,20 @@ use std::sync::atomic::Ordering;
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use crate::build::{self, Inputs};
+use crate::build::{self, Built, Inputs};
 use crate::cli::Args;
 use crate::cookies::{CookieJar, StoredCookie};
-use crate::download::{Download, DownloadOptions};
-use crate::exchange::{self, Exchanger, Follow, Outcome};
+use crate::download::Download;
+use crate::exchange::{self, Exchanger, Outcome};
 use crate::exit::{status_of, ExitStatus};
-use crate::output::{PrintChoice, PrintSet, Printer};
+use crate::options::{self, Env, Options, OutputTarget, Terminals};
+use crate::output::{PrintSet, Printer};
 use crate::pretty::sanitize::inert;
 use crate::pretty::Display;
 use crate::session::{self, Changes, Session};
 use crate::spec::RequestSpec;
 use crate::transport::redirect::BoundSecrets;
+use crate::transport::Transport;
 use crate::{stdin, wire};
 
 /// Which of the two programs is running: it decides the default scheme and the message prefix.
@@ -43,22 +45,22 @@ impl Program {
 
 /// Which standard streams count as terminals. `COURIER_ASSUME_TTY=stdin,stdout,stderr` forces
 /// terminal behaviour for the named ones: it exists for tests, which have no terminal.
-#[derive(Debug, Clone, Copy)]
-struct Terminals {
-    stdin: bool,
-    stdout: bool,
-    stderr: bool,
+fn detect_terminals() -> Terminals {
+    let forced = std::env::var("COURIER_ASSUME_TTY").unwrap_or_default();
+    let forced = |name: &str| forced.split(',').any(|s| s.trim() == name);
+    Terminals {
+        stdin: forced("stdin") || io::stdin().is_terminal(),
+        stdout: forced("stdout") || io::stdout().is_terminal(),
+        stderr: forced("stderr") || io::stderr().is_terminal(),
+    }
 }
 
-impl Terminals {
-    fn detect() -> Terminals {
-        let forced = std::env::var("COURIER_ASSUME_TTY").unwrap_or_default();
-        let forced = |name: &str| forced.split(',').any(|s| s.trim() == name);
-        Terminals {
-            stdin: forced("stdin") || io::stdin().is_terminal(),
-            stdout: forced("stdout") || io::stdout().is_terminal(),
-            stderr: forced("stderr") || io::stderr().is_terminal(),
-        }
+/// The environment the options layer reads, besides the terminals.
+fn read_env() -> Env {
+    Env {
+        terminals: detect_terminals(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        term: std::env::var("TERM").ok(),
     }
 }
 
@@ -156,30 +158,28 @@ fn parse_args(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
 
 fn run(program: Program, args: &Args) -> Result<ExitStatus> {
     let prog = program.name();
-    let terminals = Terminals::detect();
-    let default_scheme = match program {
-        Program::Https => "https",
-        Program::Http => args.default_scheme.as_str(),
-    };
-
-    if args.resume && !args.download {
-        anyhow::bail!("--continue only works with --download");
-    }
-    let stdin_is_body = !args.ignore_stdin && stdin::is_body_source(terminals.stdin);
+    let opts = options::resolve(args, &read_env(), program == Program::Https)?;
+    let input = &opts.request;
+    let stdin_is_body = input.stdin_allowed && stdin::is_body_source(false);
     let warn_after = stdin::warn_threshold();
     let mut read_stdin = move || stdin::read_ahead(warn_after, prog);
-    let netrc = if args.ignore_netrc {
+    let netrc = if input.ignore_netrc {
         None
     } else {
         load_netrc(prog)
     };
     let mut prompt = |user: &str, host: &str| ask_password(prog, user, host);
-    let session = open_session(args, default_scheme, prog)?;
+    let session = match &opts.policy.session {
+        Some(choice) => Some(open_session(choice, input, prog)?),
+        None => None,
+    };
     let session_data = session.as_ref().map(|s| &s.data);
-    let mut spec = build::build(
-        args,
+    let Built {
+        mut spec,
+        typed_headers,
+    } = build::build(
+        input,
         Inputs {
-            default_scheme,
             stdin: if stdin_is_body {
                 Some(&mut read_stdin)
             } else {
@@ -190,69 +190,58 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
             session_headers: session_data.map_or(&[][..], |d| &d.headers[..]),
             session_auth: session_data
                 .and_then(|d| d.auth.as_ref())
-                .map(|a| (a.kind.as_str(), a.raw.as_str())),
+                .map(|a| (a.kind, a.raw.as_str())),
         },
     )?;
     let (mut jar, cookies_before) = session_jar(session.as_ref(), &mut spec);
 
-    let print = print_choice(args, terminals)?;
-    let (print, out, out_tty) = output_for(args, terminals, print)?;
-    let display = display_for(args, out_tty)?;
-    let printer = Printer::new(out, out_tty);
-    let download = match args.download && !args.offline {
-        true => Some(Download::prepare(
-            DownloadOptions {
-                output: args.output.clone(),
-                resume: args.resume,
-                to_stdout: args.output.is_none() && !terminals.stdout,
-                stderr_tty: terminals.stderr,
-                quiet: args.quiet > 0,
-            },
-            &mut spec,
-        )?),
-        false => None,
+    let plan = &opts.print;
+    let printer = Printer::new(open_output(&plan.target)?, plan.tty);
+    let download = match &opts.policy.download {
+        Some(options) => Some(Download::prepare(options.clone(), &mut spec)?),
+        None => None,
     };
 
-    if args.offline {
+    if opts.policy.offline {
         // The session applies to what is printed; nothing was exchanged, so it is not written.
         let secrets = BoundSecrets::of(&spec);
         exchange::with_cookies(&mut spec, &jar, &secrets);
-        print_offline(&spec, print, &printer, &display)?;
+        print_offline(&spec, plan.set, &printer, &plan.display)?;
         return Ok(ExitStatus::Success);
     }
+    let client = Transport::new(&opts.client);
     let outcome = Exchanger {
+        client: &client,
         netrc: netrc.as_ref(),
-        print,
+        print: plan.set,
         printer: &printer,
-        display: &display,
-        all: args.all || args.verbose > 0,
-        follow: Follow {
-            enabled: args.follow || download.is_some(),
-            max: args.max_redirects,
-        },
+        display: &plan.display,
+        all: plan.all,
+        follow: opts.policy.follow,
         download: download.as_ref(),
-        upload_progress: terminals.stderr && args.quiet == 0,
+        upload_progress: plan.upload_progress,
     }
     .run(&spec, &mut jar)?;
     if let Some(session) = &session {
         session.save(&Changes {
-            headers: typed_headers(&spec),
+            headers: session_headers(&spec, &typed_headers),
             auth: session::storable_auth(spec.auth.as_ref()),
             cookies_before,
             cookies_after: jar.to_stored(),
         })?;
     }
-    Ok(final_status(args, &outcome, terminals.stdout, prog))
+    Ok(final_status(&opts, &outcome, prog))
 }
 
 /// The exit status of a completed run: 4/5 for a failed download, 3/4/5 with --check-status.
 /// The warning line says why when the status alone would leave the user guessing.
-fn final_status(args: &Args, outcome: &Outcome, stdout_tty: bool, prog: &str) -> ExitStatus {
+fn final_status(opts: &Options, outcome: &Outcome, prog: &str) -> ExitStatus {
+    let quiet = opts.print.quiet;
     let (exit, warn) = match outcome.download {
-        Some(exit) => (exit, args.quiet < 2),
-        None if args.check_status => (
+        Some(exit) => (exit, quiet.warns_on_download_error()),
+        None if opts.policy.check_status => (
             ExitStatus::for_http_status(outcome.status),
-            !stdout_tty || args.quiet == 1,
+            quiet.warns_on_status(opts.print.stdout_tty),
         ),
         None => (ExitStatus::Success, false),
     };
@@ -265,7 +254,6 @@ fn final_status(args: &Args, outcome: &Outcome, stdout_tty: bool, prog: &str) ->
     }
     exit
 }
-
 /// The run's cookie jar: the session's cookies, plus the `Cookie:` items typed with a session
 /// (they become cookies of the request host and leave the header list). Also returns the jar
 /// as it was before those, so that they count as this run's changes when saving.
@@ -290,52 +278,15 @@ fn session_jar(
     (jar, before)
 }
 
-/// What to print: `--print` and its shortcuts, `-v`, `-q`, `--offline`, the terminal.
-fn print_choice(args: &Args, terminals: Terminals) -> Result<PrintSet> {
-    PrintChoice {
-        explicit: args.print.as_deref().or(if args.headers {
-            Some("h")
-        } else if args.body {
-            Some("b")
-        } else if args.meta {
-            Some("m")
-        } else {
-            None
-        }),
-        verbose: args.verbose,
-        quiet: args.quiet > 0,
-        offline: args.offline,
-        // `-o FILE` without --download is redirected output, whatever stdout is.
-        stdout_tty: terminals.stdout && (args.output.is_none() || args.download),
-    }
-    .resolve()
-}
-
-/// Where printed output goes. With --download, everything but the body goes to stderr; `-o`
-/// alone sends what would be printed to the file (treated as redirected output).
-fn output_for(
-    args: &Args,
-    terminals: Terminals,
-    print: PrintSet,
-) -> Result<(PrintSet, Box<dyn Write + Send>, bool)> {
-    Ok(match (&args.output, args.download) {
-        (_, true) if !args.offline => (
-            PrintSet {
-                response_body: false,
-                ..print
-            },
-            Box::new(io::stderr()),
-            terminals.stderr,
-        ),
-        (Some(path), false) => (
-            print,
-            Box::new(io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?,
-            )),
-            false,
-        ),
-        _ => (print, Box::new(io::stdout()), terminals.stdout),
+/// Opens where printed output goes (`-o FILE` is created here, at the edge).
+fn open_output(target: &OutputTarget) -> Result<Box<dyn Write + Send>> {
+    Ok(match target {
+        OutputTarget::Stdout => Box::new(io::stdout()),
+        OutputTarget::Stderr => Box::new(io::stderr()),
+        OutputTarget::File(path) => Box::new(io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )),
     })
 }
 

@@ -8,37 +8,25 @@ use anyhow::Result;
 
 use crate::auth::netrc::{self, Netrc};
 use crate::build;
-use crate::cli::Args;
-use crate::pretty::options::{colors_by_default, resolve_pretty, FormatOptions};
-use crate::pretty::theme::{StyleName, Theme};
-use crate::pretty::{charset, Display};
+use crate::options::{RequestInput, SessionChoice};
 use crate::session::{self, Session};
 use crate::spec::RequestSpec;
 
 /// Opens `--session` / `--session-read-only`, saying once if its file uses an old layout.
-pub fn open_session(args: &Args, default_scheme: &str, prog: &str) -> Result<Option<Session>> {
-    let (value, read_only) = match (&args.session, &args.session_read_only) {
-        (Some(v), _) => (v, false),
-        (None, Some(v)) => (v, true),
-        (None, None) => return Ok(None),
-    };
-    let host = build::session_host(args, default_scheme)?;
-    let session = Session::open(value, &host, read_only)?;
+pub fn open_session(choice: &SessionChoice, input: &RequestInput, prog: &str) -> Result<Session> {
+    let host = build::session_host(input)?;
+    let session = Session::open(&choice.name, &host, choice.read_only)?;
     for warning in &session.data.warnings {
         eprintln!("{prog}: warning: {warning}");
     }
-    Ok(Some(session))
+    Ok(session)
 }
 
 /// The header items typed on this command line, as sent, that a session keeps.
-pub fn typed_headers(spec: &RequestSpec) -> Vec<(String, String)> {
+pub fn session_headers(spec: &RequestSpec, typed: &[String]) -> Vec<(String, String)> {
     spec.headers
         .iter()
-        .filter(|h| {
-            spec.typed_headers
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(&h.name))
-        })
+        .filter(|h| typed.iter().any(|t| t.eq_ignore_ascii_case(&h.name)))
         .filter(|h| session::storable_header(&h.name, &h.value))
         .map(|h| (h.name.clone(), h.value.clone()))
         .collect()
@@ -74,47 +62,5 @@ pub fn ask_password(prog: &str, user: &str, host: &str) -> Result<String> {
         anyhow::anyhow!(
             "cannot ask for the password of {user}: no terminal ({e}); pass it as -a {user}:PASSWORD"
         )
-    })
-}
-
-/// How output looks in this run: `--pretty`, `--style`, format options, charset, terminal.
-pub fn display_for(args: &Args, stdout_tty: bool) -> Result<Display> {
-    let mut format = FormatOptions::default();
-    for spec in &args.format_options {
-        format.apply(spec)?;
-    }
-    if args.sorted {
-        format.set_sorted(true);
-    } else if args.unsorted {
-        format.set_sorted(false);
-    }
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let term = std::env::var("TERM").ok();
-    let pretty = resolve_pretty(
-        args.pretty,
-        args.style.is_some(),
-        stdout_tty,
-        colors_by_default(no_color, term.as_deref()),
-    );
-    let response_charset = match &args.response_charset {
-        Some(label) => Some(charset::lookup(label).map_err(anyhow::Error::msg)?),
-        None => None,
-    };
-    if let Some(mime) = &args.response_mime {
-        if mime.matches('/').count() != 1 {
-            anyhow::bail!("'{mime}' doesn't look like a mime type; use type/subtype");
-        }
-    }
-    Ok(Display {
-        pretty,
-        format,
-        theme: pretty
-            .colors
-            .then(|| Theme::new(args.style.unwrap_or(StyleName::Auto))),
-        inert: stdout_tty,
-        stream: args.stream,
-        response_charset,
-        response_mime: args.response_mime.clone(),
-        json_flag: args.json,
     })
 }

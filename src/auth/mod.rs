@@ -12,11 +12,29 @@ use base64::Engine;
 
 use netrc::Netrc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthType {
     Basic,
     Digest,
     Bearer,
+}
+
+impl AuthType {
+    /// The name in `--auth-type` and in session files (`"type": "basic"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthType::Basic => "basic",
+            AuthType::Digest => "digest",
+            AuthType::Bearer => "bearer",
+        }
+    }
+
+    /// The type a session file names, in any case.
+    pub fn from_name(name: &str) -> Option<AuthType> {
+        [AuthType::Basic, AuthType::Digest, AuthType::Bearer]
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
+    }
 }
 
 /// Where credentials came from: .netrc ones are never written into a session.
@@ -81,7 +99,7 @@ pub struct AuthRequest<'a> {
     /// The parsed .netrc, unless `--ignore-netrc` or there is none.
     pub netrc: Option<&'a Netrc>,
     /// Credentials stored in the `--session` file: (type, raw `-a` value).
-    pub session: Option<(&'a str, &'a str)>,
+    pub session: Option<(AuthType, &'a str)>,
 }
 
 fn check_secret(text: &str, what: &str) -> Result<()> {
@@ -163,7 +181,7 @@ pub fn resolve(
     if req.kind.is_some() {
         bail!(
             "--auth-type={} needs credentials: -a USER[:PASS], or a .netrc entry for {}",
-            format!("{kind:?}").to_ascii_lowercase(),
+            kind.name(),
             req.host
         );
     }
@@ -171,13 +189,9 @@ pub fn resolve(
 }
 
 /// Credentials stored in a session. `-A` on the command line may change how they are used.
-fn from_session(stored_kind: &str, raw: &str, asked: Option<AuthType>) -> Result<Auth> {
+fn from_session(stored_kind: AuthType, raw: &str, asked: Option<AuthType>) -> Result<Auth> {
     check_secret(raw, "the session's credentials")?;
-    let kind = asked.unwrap_or(match stored_kind {
-        "digest" => AuthType::Digest,
-        "bearer" => AuthType::Bearer,
-        _ => AuthType::Basic,
-    });
+    let kind = asked.unwrap_or(stored_kind);
     let (user, secret) = match (kind, raw.split_once(':')) {
         (AuthType::Bearer, _) | (_, None) => (String::new(), raw.to_string()),
         (_, Some((u, p))) => (u.to_string(), p.to_string()),
@@ -305,13 +319,13 @@ mod tests {
     fn session_credentials_are_used_unless_given_anew() {
         let (netrc, _) = netrc::parse(b"machine api.test login alice password pw\n");
         let mut r = req(None, None, Some(&netrc));
-        r.session = Some(("basic", "sam:pw3"));
+        r.session = Some((AuthType::Basic, "sam:pw3"));
         let a = resolve(&r, &mut no_prompt).unwrap().unwrap();
         assert_eq!((a.user.as_str(), a.source), ("sam", Source::Session));
         r.auth = Some("cli:x");
         assert_eq!(resolve(&r, &mut no_prompt).unwrap().unwrap().user, "cli");
         let mut b = req(None, None, None);
-        b.session = Some(("bearer", "tok"));
+        b.session = Some((AuthType::Bearer, "tok"));
         assert_eq!(
             resolve(&b, &mut no_prompt)
                 .unwrap()

@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use super::multipart::{self, Field};
 use super::{expand_home, read_text};
-use crate::cli::{Args, RequestType};
 use crate::items::{Item, Sep};
 use crate::json_text::to_python_json;
+use crate::options::{RequestInput, RequestType};
 use crate::spec::{Body, Part};
 
 const MIXED: &str = "Request body (from stdin, --raw or a file) and request data (key=value) \
@@ -81,11 +81,10 @@ fn guess_mime(path: &std::path::Path) -> Option<String> {
 }
 
 pub fn build_body(
-    args: &Args,
-    items: &[Item],
+    input: &RequestInput,
     stdin: Option<&mut dyn FnMut() -> Result<Part>>,
 ) -> Result<BuiltBody> {
-    let request_type = args.request_type();
+    let (items, request_type) = (&input.items[..], input.request_type);
     let form = matches!(
         request_type,
         Some(RequestType::Form | RequestType::Multipart)
@@ -115,7 +114,7 @@ pub fn build_body(
 
     let has_data = !data.is_empty() || (form && !files.is_empty());
     let other_sources = usize::from(stdin.is_some())
-        + usize::from(args.raw.is_some())
+        + usize::from(input.raw.is_some())
         + usize::from(body_file.is_some());
     if has_data && other_sources > 0 {
         bail!(MIXED);
@@ -136,7 +135,7 @@ pub fn build_body(
     if let Some(stdin) = stdin {
         built.body.parts.push(stdin()?);
         built.json_accept = !form;
-    } else if let Some(raw) = &args.raw {
+    } else if let Some(raw) = &input.raw {
         if !raw.is_empty() {
             built.body.parts.push(Part::Bytes(raw.clone().into_bytes()));
             built.json_accept = !form;
@@ -167,7 +166,7 @@ pub fn build_body(
                 });
             }
         }
-        let boundary = args
+        let boundary = input
             .boundary
             .clone()
             .unwrap_or_else(multipart::random_boundary);
@@ -210,9 +209,9 @@ pub fn build_body(
         }
     }
 
-    built.body.chunked = args.chunked || (!built.body.is_empty() && built.body.len().is_none());
-    if args.compress > 0 && !built.body.is_empty() {
-        compress(&mut built, args.compress >= 2)?;
+    built.body.chunked = input.chunked || (!built.body.is_empty() && built.body.len().is_none());
+    if input.compress > 0 && !built.body.is_empty() {
+        compress(&mut built, input.compress >= 2)?;
     }
     Ok(built)
 }

@@ -10,9 +10,9 @@ pub mod multipart;
 
 use crate::auth::netrc::Netrc;
 use crate::auth::{self, AuthRequest};
-use crate::cli::Args;
-use crate::items::{self, Item, Sep};
-use crate::spec::{Header, Part, RequestSpec, SendOptions};
+use crate::items::{Item, Sep};
+use crate::options::RequestInput;
+use crate::spec::{Header, Part, RequestSpec};
 use crate::url_input::{self, check_no_controls};
 use anyhow::{bail, Context, Result};
 
@@ -20,36 +20,8 @@ pub const USER_AGENT: &str = concat!("courier/", env!("CARGO_PKG_VERSION"));
 pub const ACCEPT_ENCODING: &str = "gzip, deflate, br";
 pub const JSON_ACCEPT: &str = "application/json, */*;q=0.5";
 
-/// Methods recognised by name even when the next argument is a request item.
-const KNOWN_METHODS: &[&str] = &[
-    "GET",
-    "HEAD",
-    "POST",
-    "PUT",
-    "DELETE",
-    "CONNECT",
-    "OPTIONS",
-    "TRACE",
-    "PATCH",
-    "QUERY",
-    "PROPFIND",
-    "PROPPATCH",
-    "MKCOL",
-    "COPY",
-    "MOVE",
-    "LOCK",
-    "UNLOCK",
-    "PURGE",
-    "LINK",
-    "UNLINK",
-    "SEARCH",
-    "REPORT",
-];
-
 /// What the program brings besides the arguments.
 pub struct Inputs<'a> {
-    /// The scheme for URLs typed without one (`https` for the https program).
-    pub default_scheme: &'a str,
     /// Present when standard input is a body source; called once, only if it is used.
     pub stdin: Option<&'a mut dyn FnMut() -> Result<Part>>,
     /// The parsed .netrc, unless `--ignore-netrc` or there is none.
@@ -59,45 +31,27 @@ pub struct Inputs<'a> {
     /// Headers stored in the `--session` file: after the defaults, before the command line's.
     pub session_headers: &'a [(String, String)],
     /// Credentials stored in the `--session` file: (type, raw).
-    pub session_auth: Option<(&'a str, &'a str)>,
-}
-
-/// Splits `[METHOD] URL [ITEM...]`. The first of two or more positionals is the method when it
-/// is a known method name, or a word of letters not followed by a request item. That fixes
-/// HTTPie's `http localhost a=b`, which sends the method LOCALHOST to the URL `a=b`.
-pub fn split_positionals(pos: &[String]) -> (Option<String>, String, Vec<String>) {
-    match pos {
-        [] => (None, String::new(), Vec::new()),
-        [url] => (None, url.clone(), Vec::new()),
-        [first, second, rest @ ..] => {
-            let known = KNOWN_METHODS.iter().any(|m| m.eq_ignore_ascii_case(first));
-            let word = !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic());
-            if known || (word && !items::is_item(second)) {
-                (Some(first.clone()), second.clone(), rest.to_vec())
-            } else {
-                (None, first.clone(), pos[1..].to_vec())
-            }
-        }
-    }
+    pub session_auth: Option<(crate::auth::AuthType, &'a str)>,
 }
 
 /// The host a `--session` is filed under: a `Host:` item if typed, else the URL's host.
 /// Worked out before building, since the session's headers go into the build.
-pub fn session_host(args: &Args, default_scheme: &str) -> Result<String> {
-    let (_, url, raw_items) = split_positionals(&args.positionals);
-    let typed_host = raw_items
+pub fn session_host(input: &RequestInput) -> Result<String> {
+    let typed_host = input
+        .items
         .iter()
-        .filter_map(|arg| items::parse_item(arg).ok())
         .filter(|i| {
             i.sep == Sep::Header && i.key.eq_ignore_ascii_case("Host") && !i.value.is_empty()
         })
-        .map(|i| i.value)
+        .map(|i| i.value.clone())
         .next_back();
     match typed_host {
         Some(host) => Ok(host),
-        None => Ok(url_input::parse_url(&url, default_scheme, false, &[])
-            .map_err(anyhow::Error::msg)?
-            .host),
+        None => Ok(
+            url_input::parse_url(&input.url, &input.default_scheme, false, &[])
+                .map_err(anyhow::Error::msg)?
+                .host,
+        ),
     }
 }
 
@@ -146,16 +100,17 @@ pub(crate) fn expand_home(path: &str) -> std::path::PathBuf {
     }
 }
 
-pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
-    let (method, url, raw_items) = split_positionals(&args.positionals);
-    let items = raw_items
-        .iter()
-        .map(|arg| items::parse_item(arg).map_err(anyhow::Error::msg))
-        .collect::<Result<Vec<Item>>>()?;
+/// The request, and the names of the header items typed on the command line (what a session
+/// keeps: bookkeeping for the session, not part of the request).
+pub struct Built {
+    pub spec: RequestSpec,
+    pub typed_headers: Vec<String>,
+}
 
+pub fn build(input: &RequestInput, inputs: Inputs) -> Result<Built> {
     let mut user_headers = Vec::new();
     let mut params = Vec::new();
-    for item in &items {
+    for item in &input.items {
         match item.sep {
             Sep::Header => {
                 let value = (!item.value.is_empty()).then(|| item.value.clone());
@@ -179,9 +134,9 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
         check_header(name, value.as_deref().unwrap_or(""))?;
     }
 
-    let body = body::build_body(args, &items, inputs.stdin)?;
+    let body = body::build_body(input, inputs.stdin)?;
 
-    let method = match method {
+    let method = match input.method.clone() {
         Some(m) => {
             check_no_controls("method", &m).map_err(anyhow::Error::msg)?;
             if !is_token(&m) {
@@ -193,7 +148,7 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
         None => "GET".to_string(),
     };
 
-    let parsed = url_input::parse_url(&url, inputs.default_scheme, args.path_as_is, &params)
+    let parsed = url_input::parse_url(&input.url, &input.default_scheme, input.path_as_is, &params)
         .map_err(anyhow::Error::msg)?;
 
     let mut defaults = vec![
@@ -221,8 +176,8 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
         .any(|(n, v)| n.eq_ignore_ascii_case("Authorization") && v.is_some());
     let credentials = auth::resolve(
         &AuthRequest {
-            auth: args.auth.as_deref(),
-            kind: args.auth_type,
+            auth: input.auth.as_deref(),
+            kind: input.auth_type,
             url_credentials: parsed.credentials.clone(),
             host: parsed.url.host_str().unwrap_or(""),
             // An Authorization the user typed is their choice of credentials.
@@ -271,20 +226,16 @@ pub fn build(args: &Args, inputs: Inputs) -> Result<RequestSpec> {
         add_boundary(&mut headers, boundary);
     }
 
-    Ok(RequestSpec {
-        method,
-        url: parsed.url,
-        target: parsed.target,
-        headers,
-        body: body.body,
-        auth: credentials,
-        typed_headers: user_headers.iter().map(|(n, _)| n.clone()).collect(),
-        options: SendOptions {
-            timeout: args
-                .timeout
-                .filter(|t| *t > 0.0)
-                .map(std::time::Duration::from_secs_f64),
+    Ok(Built {
+        spec: RequestSpec {
+            method,
+            url: parsed.url,
+            target: parsed.target,
+            headers,
+            body: body.body,
+            auth: credentials,
         },
+        typed_headers: user_headers.iter().map(|(n, _)| n.clone()).collect(),
     })
 }
 
@@ -314,35 +265,6 @@ impl Header {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn s(v: &[&str]) -> Vec<String> {
-        v.iter().map(|x| x.to_string()).collect()
-    }
-
-    #[test]
-    fn method_or_url_first() {
-        assert_eq!(
-            split_positionals(&s(&["localhost", "a=b"])),
-            (None, "localhost".into(), s(&["a=b"]))
-        );
-        assert_eq!(
-            split_positionals(&s(&["post", "example.org", "a=b"])),
-            (Some("post".into()), "example.org".into(), s(&["a=b"]))
-        );
-        assert_eq!(
-            split_positionals(&s(&["AHOY", "example.org"])),
-            (Some("AHOY".into()), "example.org".into(), vec![])
-        );
-        // A known method stays the method even when the URL looks like an item.
-        assert_eq!(
-            split_positionals(&s(&["GET", "example.org/s?q=1"])),
-            (Some("GET".into()), "example.org/s?q=1".into(), vec![])
-        );
-        assert_eq!(
-            split_positionals(&s(&[":3000", "a=b"])),
-            (None, ":3000".into(), s(&["a=b"]))
-        );
-    }
 
     #[test]
     fn secret_header_values_are_not_quoted_in_errors() {

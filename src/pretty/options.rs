@@ -9,7 +9,7 @@ pub struct Pretty {
     pub colors: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrettyArg {
     All,
     Colors,

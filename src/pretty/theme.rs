@@ -3,7 +3,7 @@
 
 use colored_json::{Color, Style, Styler};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StyleName {
     Auto,
     Solarized,

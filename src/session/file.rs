@@ -14,6 +14,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::auth::AuthType;
 use crate::cookies::StoredCookie;
 
 /// Session files are a few KB; anything this large is not one.
@@ -21,8 +22,7 @@ pub const MAX_SESSION_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredAuth {
-    /// `basic`, `digest` or `bearer`.
-    pub kind: String,
+    pub kind: AuthType,
     /// What `-a` was: `user:pass`, or the token.
     pub raw: String,
 }
@@ -190,10 +190,12 @@ fn parse_auth(v: &Value) -> Result<Option<StoredAuth>, String> {
         },
     };
     no_controls(&raw, "auth.raw_auth")?;
-    let kind = kind.to_ascii_lowercase();
-    if !matches!(kind.as_str(), "basic" | "digest" | "bearer") {
-        return Err(format!("auth.type: unknown auth type {kind:?}"));
-    }
+    let Some(kind) = AuthType::from_name(&kind) else {
+        return Err(format!(
+            "auth.type: unknown auth type {:?}",
+            kind.to_ascii_lowercase()
+        ));
+    };
     Ok(Some(StoredAuth { kind, raw }))
 }
 
@@ -235,7 +237,7 @@ pub fn render(data: &SessionData) -> String {
     match &data.auth {
         Some(a) => {
             auth.insert("raw_auth".into(), a.raw.clone().into());
-            auth.insert("type".into(), a.kind.clone().into());
+            auth.insert("type".into(), a.kind.name().into());
         }
         None => {
             auth.insert("password".into(), Value::Null);
@@ -305,7 +307,7 @@ mod tests {
         assert_eq!(
             s.auth,
             Some(StoredAuth {
-                kind: "basic".into(),
+                kind: AuthType::Basic,
                 raw: "alice:secret".into()
             })
         );

@@ -102,17 +102,12 @@ pub fn storable_auth(auth: Option<&Auth>) -> Option<StoredAuth> {
     if matches!(auth.source, Source::Netrc | Source::Session) {
         return None;
     }
-    let kind = match auth.kind {
-        AuthType::Basic => "basic",
-        AuthType::Digest => "digest",
-        AuthType::Bearer => "bearer",
-    };
     let raw = match auth.kind {
         AuthType::Bearer => auth.secret.clone(),
         _ => format!("{}:{}", auth.user, auth.secret),
     };
     Some(StoredAuth {
-        kind: kind.into(),
+        kind: auth.kind,
         raw,
     })
 }

@@ -20,6 +20,7 @@ use ureq::unversioned::transport::{
 };
 use ureq::{Agent, SendBody};
 
+use crate::options::ClientOptions;
 use crate::spec::RequestSpec;
 use crate::wire::ResponseHead;
 use recorder::{lock, HeadHook, RecordingConnector, SharedTape};
@@ -44,7 +45,8 @@ pub struct Response {
 }
 
 impl Transport {
-    pub fn new(timeout: Option<Duration>) -> Transport {
+    pub fn new(options: &ClientOptions) -> Transport {
+        let timeout = options.timeout;
         let connect = timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let config = Agent::config_builder()
             .http_status_as_error(false)

@@ -181,7 +181,7 @@ pub fn follow(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{Body, SendOptions};
+    use crate::spec::Body;
 
     fn spec(url: &str, method: &str, headers: &[(&str, &str)], body: Body) -> RequestSpec {
         let url = Url::parse(url).unwrap();
@@ -193,9 +193,7 @@ mod tests {
             url,
             headers: hs,
             body,
-            options: SendOptions::default(),
             auth: None,
-            typed_headers: Vec::new(),
         }
     }
 

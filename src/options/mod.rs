@@ -1,0 +1,290 @@
+//! The options layer: clap's [`Args`] (and the environment) resolved once into plain structs.
+//!
+//! Every rule that combines flags lives here as a pure function: `--download` implies
+//! `--follow`, `-v` implies `--all`, what `-q` and `-qq` silence, `--continue` needs
+//! `--download`, `-o` without `-d` is redirected output. Nothing outside this layer and the CLI
+//! names `cli::Args`; the rest of the program sees only [`Options`].
+
+mod print;
+
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+
+use crate::auth::AuthType;
+use crate::cli::{Args, CliAuthType};
+use crate::download::DownloadOptions;
+use crate::items::{self, Item};
+
+pub use print::{OutputTarget, PrintPlan, Quiet};
+
+/// Which standard streams are terminals (detected at the edge, passed in as data).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Terminals {
+    pub stdin: bool,
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+/// What the options layer reads from the environment besides the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub terminals: Terminals,
+    /// `NO_COLOR` is set to a non-empty value.
+    pub no_color: bool,
+    /// `TERM`.
+    pub term: Option<String>,
+}
+
+/// One run, resolved.
+pub struct Options {
+    pub request: RequestInput,
+    pub client: ClientOptions,
+    pub print: PrintPlan,
+    pub policy: Policies,
+}
+
+/// How the request body is serialised (`--json`, `--form`, `--multipart`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestType {
+    Json,
+    Form,
+    Multipart,
+}
+
+/// What to send: the positionals split into method, URL and items (parsed once, here), and the
+/// flags that shape the request.
+#[derive(Debug, Clone, Default)]
+pub struct RequestInput {
+    pub method: Option<String>,
+    pub url: String,
+    pub items: Vec<Item>,
+    pub request_type: Option<RequestType>,
+    pub raw: Option<String>,
+    pub boundary: Option<String>,
+    /// `-x` (1: when smaller) or `-xx` (2: always).
+    pub compress: u8,
+    pub chunked: bool,
+    pub path_as_is: bool,
+    /// The scheme for URLs typed without one.
+    pub default_scheme: String,
+    /// `-a` as typed, and `-A`.
+    pub auth: Option<String>,
+    pub auth_type: Option<AuthType>,
+    pub ignore_netrc: bool,
+    /// Standard input is the body source (not ignored, not a terminal; the caller still checks
+    /// for /dev/null and a closed stdin).
+    pub stdin_allowed: bool,
+}
+
+/// How to connect. Every connection option (TLS, proxies, addressing) lands here and in the
+/// transport, nowhere else.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientOptions {
+    /// Longest silence allowed between bytes (and for connecting); `None` waits forever.
+    pub timeout: Option<Duration>,
+}
+
+/// How redirects are handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Follow {
+    pub enabled: bool,
+    /// How many redirects may be followed; one more is an error (exit 6).
+    pub max: u32,
+}
+
+/// `--session NAME` or `--session-read-only NAME`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionChoice {
+    pub name: String,
+    pub read_only: bool,
+}
+
+/// The run's policies: what happens around the exchange.
+#[derive(Debug, Clone)]
+pub struct Policies {
+    pub offline: bool,
+    pub follow: Follow,
+    /// `--download` (never with `--offline`).
+    pub download: Option<DownloadOptions>,
+    pub session: Option<SessionChoice>,
+    pub check_status: bool,
+}
+
+/// Resolves the command line and environment into [`Options`]. `default_scheme` is the
+/// program's (`https` for the https program), which wins over `--default-scheme` there.
+pub fn resolve(args: &Args, env: &Env, https_program: bool) -> Result<Options> {
+    check_continue(args.resume, args.download)?;
+    let request = request_input(args, env.terminals, https_program)?;
+    let client = client_options(args.timeout)?;
+    let print = print::plan(args, env)?;
+    let policy = policies(args, env.terminals);
+    Ok(Options {
+        request,
+        client,
+        print,
+        policy,
+    })
+}
+
+/// `--continue` resumes a download; alone it means nothing.
+pub fn check_continue(resume: bool, download: bool) -> Result<()> {
+    if resume && !download {
+        bail!("--continue only works with --download");
+    }
+    Ok(())
+}
+
+fn request_input(args: &Args, terminals: Terminals, https_program: bool) -> Result<RequestInput> {
+    let (method, url, raw_items) = split_positionals(&args.positionals);
+    let items = raw_items
+        .iter()
+        .map(|arg| items::parse_item(arg).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<Item>>>()?;
+    Ok(RequestInput {
+        method,
+        url,
+        items,
+        request_type: request_type(args.json, args.form, args.multipart),
+        raw: args.raw.clone(),
+        boundary: args.boundary.clone(),
+        compress: args.compress,
+        chunked: args.chunked,
+        path_as_is: args.path_as_is,
+        default_scheme: match https_program {
+            true => "https".into(),
+            false => args.default_scheme.clone(),
+        },
+        auth: args.auth.clone(),
+        auth_type: args.auth_type.map(auth_type),
+        ignore_netrc: args.ignore_netrc,
+        stdin_allowed: !args.ignore_stdin && !terminals.stdin,
+    })
+}
+
+/// The request type chosen by the last of --json/--form/--multipart (clap keeps only it).
+pub fn request_type(json: bool, form: bool, multipart: bool) -> Option<RequestType> {
+    if form {
+        Some(RequestType::Form)
+    } else if multipart {
+        Some(RequestType::Multipart)
+    } else if json {
+        Some(RequestType::Json)
+    } else {
+        None
+    }
+}
+
+fn auth_type(kind: CliAuthType) -> AuthType {
+    match kind {
+        CliAuthType::Basic => AuthType::Basic,
+        CliAuthType::Digest => AuthType::Digest,
+        CliAuthType::Bearer => AuthType::Bearer,
+    }
+}
+
+/// The longest `--timeout` accepted: a day. Anything longer is a typo, not a wish.
+const MAX_TIMEOUT_SECS: f64 = 86_400.0;
+
+/// `--timeout SECONDS`: 0 waits forever (HTTPie); negative, NaN, infinite or absurd values
+/// are refused instead of silently meaning "no timeout".
+pub fn seconds(flag: &str, value: Option<f64>) -> Result<Option<Duration>> {
+    let Some(secs) = value else { return Ok(None) };
+    if !secs.is_finite() || secs < 0.0 || secs > MAX_TIMEOUT_SECS {
+        bail!("--{flag} must be a number of seconds from 0 to {MAX_TIMEOUT_SECS}, not {secs}");
+    }
+    Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
+}
+
+fn client_options(timeout: Option<f64>) -> Result<ClientOptions> {
+    Ok(ClientOptions {
+        timeout: seconds("timeout", timeout)?,
+    })
+}
+
+fn policies(args: &Args, terminals: Terminals) -> Policies {
+    let download = (args.download && !args.offline).then(|| DownloadOptions {
+        output: args.output.clone(),
+        resume: args.resume,
+        to_stdout: args.output.is_none() && !terminals.stdout,
+        stderr_tty: terminals.stderr,
+        quiet: Quiet::from_count(args.quiet).silences_progress(),
+    });
+    Policies {
+        offline: args.offline,
+        follow: follow(args.follow, download.is_some(), args.max_redirects),
+        download,
+        session: session_choice(&args.session, &args.session_read_only),
+        check_status: args.check_status,
+    }
+}
+
+/// `--download` implies `--follow`: the file is the final resource, not a redirect page.
+pub fn follow(follow: bool, download: bool, max: u32) -> Follow {
+    Follow {
+        enabled: follow || download,
+        max,
+    }
+}
+
+fn session_choice(session: &Option<String>, read_only: &Option<String>) -> Option<SessionChoice> {
+    match (session, read_only) {
+        (Some(name), _) => Some(SessionChoice {
+            name: name.clone(),
+            read_only: false,
+        }),
+        (None, Some(name)) => Some(SessionChoice {
+            name: name.clone(),
+            read_only: true,
+        }),
+        (None, None) => None,
+    }
+}
+
+/// Methods recognised by name even when the next argument is a request item.
+const KNOWN_METHODS: &[&str] = &[
+    "GET",
+    "HEAD",
+    "POST",
+    "PUT",
+    "DELETE",
+    "CONNECT",
+    "OPTIONS",
+    "TRACE",
+    "PATCH",
+    "QUERY",
+    "PROPFIND",
+    "PROPPATCH",
+    "MKCOL",
+    "COPY",
+    "MOVE",
+    "LOCK",
+    "UNLOCK",
+    "PURGE",
+    "LINK",
+    "UNLINK",
+    "SEARCH",
+    "REPORT",
+];
+
+/// Splits `[METHOD] URL [ITEM...]`. The first of two or more positionals is the method when it
+/// is a known method name, or a word of letters not followed by a request item. That fixes
+/// HTTPie's `http localhost a=b`, which sends the method LOCALHOST to the URL `a=b`.
+pub fn split_positionals(pos: &[String]) -> (Option<String>, String, Vec<String>) {
+    match pos {
+        [] => (None, String::new(), Vec::new()),
+        [url] => (None, url.clone(), Vec::new()),
+        [first, second, rest @ ..] => {
+            let known = KNOWN_METHODS.iter().any(|m| m.eq_ignore_ascii_case(first));
+            let word = !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic());
+            if known || (word && !items::is_item(second)) {
+                (Some(first.clone()), second.clone(), rest.to_vec())
+            } else {
+                (None, first.clone(), pos[1..].to_vec())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
