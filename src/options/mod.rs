@@ -190,7 +190,7 @@ const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 /// are refused instead of silently meaning "no timeout".
 pub fn seconds(flag: &str, value: Option<f64>) -> Result<Option<Duration>> {
     let Some(secs) = value else { return Ok(None) };
-    if !secs.is_finite() || secs < 0.0 || secs > MAX_TIMEOUT_SECS {
+    if !secs.is_finite() || !(0.0..=MAX_TIMEOUT_SECS).contains(&secs) {
         bail!("--{flag} must be a number of seconds from 0 to {MAX_TIMEOUT_SECS}, not {secs}");
     }
     Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
