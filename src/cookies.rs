@@ -551,19 +551,9 @@ fn path_matches(request_path: &str, cookie_path: &str) -> bool {
 
 /// `host:port` → `host`, `[v6]:port` → `[v6]`, bare `v6` → `[v6]`.
 fn strip_port(host: &str) -> String {
-    if host.starts_with('[') {
-        return match host.find(']') {
-            Some(end) => host[..=end].to_owned(),
-            None => host.to_owned(),
-        };
-    }
-    match host.matches(':').count() {
-        0 => host.to_owned(),
-        1 => match host.split_once(':') {
-            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name.to_owned(),
-            _ => host.to_owned(),
-        },
-        _ => format!("[{host}]"),
+    match crate::url_input::split_host_port(host).0 {
+        bare_v6 if bare_v6.contains(':') && !bare_v6.starts_with('[') => format!("[{bare_v6}]"),
+        host => host.to_owned(),
     }
 }
 

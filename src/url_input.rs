@@ -154,6 +154,27 @@ pub fn host_header(url: &Url) -> String {
     }
 }
 
+/// Splits `host:port` into the host and the port, when there is one: `example.org:8080`,
+/// `[::1]:8080` (the host keeps its brackets), `example.org`, and a bare IPv6 address `::1`
+/// (no port: its colons belong to the address). The one place that takes an authority apart.
+pub fn split_host_port(authority: &str) -> (&str, Option<&str>) {
+    if authority.starts_with('[') {
+        return match authority.find(']') {
+            Some(end) => {
+                let port = authority[end + 1..].strip_prefix(':');
+                (&authority[..=end], port)
+            }
+            None => (authority, None),
+        };
+    }
+    match authority.split_once(':') {
+        Some((host, port)) if !port.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            (host, Some(port))
+        }
+        _ => (authority, None),
+    }
+}
+
 pub fn parse_url(
     typed: &str,
     default_scheme: &str,
@@ -209,6 +230,20 @@ pub fn parse_url(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_and_port_apart() {
+        assert_eq!(
+            split_host_port("example.org:8080"),
+            ("example.org", Some("8080"))
+        );
+        assert_eq!(split_host_port("[::1]:8080"), ("[::1]", Some("8080")));
+        assert_eq!(split_host_port("[::1]"), ("[::1]", None));
+        assert_eq!(split_host_port("example.org"), ("example.org", None));
+        assert_eq!(split_host_port("::1"), ("::1", None));
+        assert_eq!(split_host_port("h:"), ("h", Some("")));
+        assert_eq!(split_host_port("h:x"), ("h:x", None));
+    }
 
     fn p(typed: &str) -> ParsedUrl {
         parse_url(typed, "http", false, &[]).unwrap()

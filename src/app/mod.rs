@@ -23,6 +23,7 @@ use crate::pretty::sanitize::inert;
 use crate::pretty::Display;
 use crate::session::{self, Changes, Session};
 use crate::spec::RequestSpec;
+use crate::transport::errors::TransportError;
 use crate::transport::redirect::BoundSecrets;
 use crate::transport::Transport;
 use crate::{stdin, wire};
@@ -101,7 +102,7 @@ pub fn main(program: Program, argv: Vec<OsString>) -> i32 {
         Ok(status) => status.code(),
         Err(err) => {
             eprintln!("{prog}: error: {}", one_line(&err));
-            status_of(&err).code()
+            exit_status_of(&err).code()
         }
     }
 }
@@ -154,6 +155,14 @@ fn parse_args(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
             }
         }
     })
+}
+
+/// The exit status an error asks for: a transport failure's own (2 for timeouts), a
+/// [`crate::exit::Fatal`]'s, else 1.
+fn exit_status_of(err: &anyhow::Error) -> ExitStatus {
+    err.chain()
+        .find_map(|e| e.downcast_ref::<TransportError>())
+        .map_or_else(|| status_of(err), TransportError::exit_status)
 }
 
 fn run(program: Program, args: &Args) -> Result<ExitStatus> {

@@ -76,13 +76,7 @@ impl Session {
 
 /// `example.org:8080` → `example.org`, `[::1]:8080` → `[::1]`.
 fn host_without_port(host: &str) -> &str {
-    if host.starts_with('[') {
-        return host.split_inclusive(']').next().unwrap_or(host);
-    }
-    match host.rsplit_once(':') {
-        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
-        _ => host,
-    }
+    crate::url_input::split_host_port(host).0
 }
 
 /// Which request headers a session keeps: not the body's (`Content-*`), not conditional ones

@@ -1,57 +1,324 @@
-//! ureq's errors, told to the user: what failed, and where.
+//! What can go wrong on the way to a server, kept typed until the edge.
 //!
-//! DNS failures and TLS errors both arrive as `Error::Io`; the OS resolver's message is the only
-//! way to tell the former apart (see ureq notes §10).
+//! ureq reports most failures as `Error::Io`; the kind of failure is recovered from the error's
+//! structure (its `io::ErrorKind`, or a marker type we put inside it where we call out: the
+//! resolver, the upload reader), never from the text of an OS message. The user's message and
+//! the exit code are both derived here, from [`TransportError`], and so is whether trying again
+//! could help ([`TransportError::is_retryable`]).
 
-use crate::exit::{ExitStatus, Fatal};
+use std::fmt;
+use std::io;
+use std::time::Duration;
 
-/// A one-line description of a failed exchange with `authority` (host:port).
-pub fn describe(
-    err: ureq::Error,
-    authority: &str,
-    timeout: Option<std::time::Duration>,
-) -> anyhow::Error {
-    use ureq::Error as E;
-    let host = authority
-        .rsplit_once(':')
-        .map(|(h, _)| h)
-        .unwrap_or(authority);
-    let msg = match err {
-        E::Timeout(_) => {
-            let secs = timeout
-                .map(|t| format_secs(t.as_secs_f64()))
-                .unwrap_or_else(|| "30".into());
-            return Fatal::new(ExitStatus::Timeout, format!("Request timed out ({secs}s).")).into();
-        }
-        E::HostNotFound => format!("Couldn't resolve host '{host}': no usable address"),
-        E::Io(io) => io_message(&io, host, authority),
-        E::Protocol(p) => format!("Malformed response from {authority}: {p}"),
-        E::LargeResponseHeader(n, limit) => {
-            format!("Response headers from {authority} are too large ({n} bytes, limit {limit})")
-        }
-        E::BodyExceedsLimit(n) => format!("Response body from {authority} exceeds {n} bytes"),
-        E::ConnectionFailed => format!("Couldn't connect to {authority}"),
-        other => format!("Request to {authority} failed: {other}"),
-    };
-    anyhow::Error::msg(msg)
+use crate::exit::ExitStatus;
+
+/// How far the exchange had got when it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Before the response head began: the server cannot have answered.
+    Request,
+    /// While the response head was arriving.
+    Head,
+    /// While the response body was arriving.
+    Body,
 }
 
-fn io_message(io: &std::io::Error, host: &str, authority: &str) -> String {
-    use std::io::ErrorKind as K;
-    let text = io.to_string();
-    if text.contains("failed to lookup address") || text.contains("Name or service not known") {
-        return format!("Couldn't resolve host '{host}': {text}");
-    }
-    match io.kind() {
-        K::ConnectionRefused => format!("Couldn't connect to {authority}: connection refused"),
-        K::ConnectionReset => format!("Connection to {authority} was reset by the server"),
-        K::UnexpectedEof => {
-            format!("Connection to {authority} closed before the response was complete")
+/// A failed exchange with `authority` (host:port).
+#[derive(Debug)]
+pub enum TransportError {
+    /// The host name did not resolve (`detail` is the resolver's own words).
+    Dns {
+        host: String,
+        detail: String,
+    },
+    Refused {
+        authority: String,
+    },
+    Unreachable {
+        authority: String,
+        detail: String,
+    },
+    /// No connection within the connect timeout (DNS + TCP + TLS).
+    ConnectTimeout {
+        secs: String,
+    },
+    /// The server went silent longer than `--timeout`.
+    IdleTimeout {
+        secs: String,
+    },
+    /// The TLS handshake or the TLS layer failed; `reason` is rustls's.
+    Tls {
+        authority: String,
+        reason: String,
+    },
+    Reset {
+        authority: String,
+        phase: Phase,
+    },
+    Closed {
+        authority: String,
+        phase: Phase,
+    },
+    /// The server broke HTTP (a malformed head, bad framing).
+    Protocol {
+        authority: String,
+        detail: String,
+    },
+    /// The response head is larger than we accept.
+    HeadTooLarge {
+        authority: String,
+        size: usize,
+        limit: usize,
+    },
+    /// The request head is larger than we send.
+    RequestHeadTooLarge {
+        size: usize,
+        limit: usize,
+    },
+    /// Reading a local file (or stdin) for the request body failed.
+    LocalFile {
+        detail: String,
+    },
+    /// The request cannot be put into HTTP (found before anything is sent).
+    InvalidRequest {
+        detail: String,
+    },
+    /// Anything ureq reports that fits none of the above.
+    Other {
+        authority: String,
+        detail: String,
+    },
+}
+
+impl TransportError {
+    /// The exit status: 2 for every timeout (HTTPie), 1 otherwise.
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            TransportError::ConnectTimeout { .. } | TransportError::IdleTimeout { .. } => {
+                ExitStatus::Timeout
+            }
+            _ => ExitStatus::Error,
         }
-        K::InvalidData => format!("TLS or protocol error with {authority}: {text}"),
-        K::TimedOut => format!("Connection to {authority} timed out: {text}"),
-        _ => format!("Error talking to {authority}: {text}"),
     }
+
+    /// Whether the same request may succeed if sent again: the network or the server's
+    /// connection failed, not the request, the local files or the TLS setup. (Whether it is
+    /// safe to send again is the caller's question: see [`TransportError::phase`].)
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            TransportError::Refused { .. }
+                | TransportError::Unreachable { .. }
+                | TransportError::ConnectTimeout { .. }
+                | TransportError::IdleTimeout { .. }
+                | TransportError::Reset { .. }
+                | TransportError::Closed { .. }
+        )
+    }
+
+    /// How far the exchange got, where that is known: a failure in [`Phase::Request`] means
+    /// the server cannot have acted on the request.
+    pub fn phase(&self) -> Option<Phase> {
+        match self {
+            TransportError::Dns { .. }
+            | TransportError::Refused { .. }
+            | TransportError::Unreachable { .. }
+            | TransportError::ConnectTimeout { .. }
+            | TransportError::RequestHeadTooLarge { .. }
+            | TransportError::InvalidRequest { .. } => Some(Phase::Request),
+            TransportError::Reset { phase, .. } | TransportError::Closed { phase, .. } => {
+                Some(*phase)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use TransportError as T;
+        match self {
+            T::Dns { host, detail } => write!(f, "Couldn't resolve host '{host}': {detail}"),
+            T::Refused { authority } => {
+                write!(f, "Couldn't connect to {authority}: connection refused")
+            }
+            T::Unreachable { authority, detail } => {
+                write!(f, "Couldn't connect to {authority}: {detail}")
+            }
+            T::ConnectTimeout { secs } | T::IdleTimeout { secs } => {
+                write!(f, "Request timed out ({secs}s).")
+            }
+            T::Tls { authority, reason } => {
+                write!(f, "TLS or protocol error with {authority}: {reason}")
+            }
+            T::Reset { authority, .. } => {
+                write!(f, "Connection to {authority} was reset by the server")
+            }
+            T::Closed { authority, .. } => write!(
+                f,
+                "Connection to {authority} closed before the response was complete"
+            ),
+            T::Protocol { authority, detail } => {
+                write!(f, "Malformed response from {authority}: {detail}")
+            }
+            T::HeadTooLarge {
+                authority,
+                size,
+                limit,
+            } => write!(
+                f,
+                "Response headers from {authority} are too large ({size} bytes, limit {limit})"
+            ),
+            T::RequestHeadTooLarge { size, limit } => write!(
+                f,
+                "The request head is too large to send ({size} bytes; the limit is {} KiB)",
+                limit / 1024
+            ),
+            T::LocalFile { detail } => write!(f, "cannot read the request body: {detail}"),
+            T::InvalidRequest { detail } => f.write_str(detail),
+            T::Other { authority, detail } => write!(f, "Error talking to {authority}: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+/// Put inside the `io::Error` our resolver returns, so a DNS failure is known by type.
+#[derive(Debug)]
+pub struct DnsFailure(pub io::Error);
+
+impl fmt::Display for DnsFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for DnsFailure {}
+
+/// Put inside the `io::Error` the upload reader returns when a local file fails.
+#[derive(Debug)]
+pub struct LocalReadFailure(pub String);
+
+impl fmt::Display for LocalReadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LocalReadFailure {}
+
+/// Where the failure happened, for the message and the phase.
+pub struct Context<'a> {
+    /// host:port.
+    pub authority: &'a str,
+    pub timeout: Option<Duration>,
+    pub phase: Phase,
+}
+
+/// The connect timeout used when `--timeout` is not given, in seconds as the user reads them.
+const DEFAULT_CONNECT_SECS: &str = "30";
+
+/// Classifies a ureq error.
+pub fn classify(err: ureq::Error, at: &Context) -> TransportError {
+    use ureq::Error as E;
+    let authority = at.authority.to_string();
+    let secs = || {
+        at.timeout
+            .map(|t| format_secs(t.as_secs_f64()))
+            .unwrap_or_else(|| DEFAULT_CONNECT_SECS.into())
+    };
+    match err {
+        E::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+            TransportError::ConnectTimeout { secs: secs() }
+        }
+        E::Timeout(_) => TransportError::IdleTimeout { secs: secs() },
+        E::HostNotFound => TransportError::Dns {
+            host: host_of(at.authority).to_string(),
+            detail: "no usable address".into(),
+        },
+        E::Io(io) => classify_io(io, at),
+        E::Protocol(p) => TransportError::Protocol {
+            authority,
+            detail: p.to_string(),
+        },
+        E::LargeResponseHeader(size, limit) => TransportError::HeadTooLarge {
+            authority,
+            size,
+            limit,
+        },
+        E::ConnectionFailed => TransportError::Unreachable {
+            authority,
+            detail: "no address could be connected to".into(),
+        },
+        other => TransportError::Other {
+            authority,
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// Classifies an error met while reading a body through ureq's reader.
+pub fn classify_read(err: io::Error, at: &Context) -> TransportError {
+    classify(ureq::Error::from(err), at)
+}
+
+fn classify_io(io: io::Error, at: &Context) -> TransportError {
+    use io::ErrorKind as K;
+    let authority = at.authority.to_string();
+    if let Some(dns) = inner::<DnsFailure>(&io) {
+        return TransportError::Dns {
+            host: host_of(at.authority).to_string(),
+            detail: dns.to_string(),
+        };
+    }
+    if let Some(local) = inner::<LocalReadFailure>(&io) {
+        return TransportError::LocalFile {
+            detail: local.to_string(),
+        };
+    }
+    if let Some(tls) = inner::<rustls::Error>(&io) {
+        return TransportError::Tls {
+            authority,
+            reason: tls.to_string(),
+        };
+    }
+    let detail = io.to_string();
+    match io.kind() {
+        K::ConnectionRefused => TransportError::Refused { authority },
+        K::HostUnreachable | K::NetworkUnreachable | K::AddrNotAvailable => {
+            TransportError::Unreachable { authority, detail }
+        }
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => TransportError::Reset {
+            authority,
+            phase: at.phase,
+        },
+        K::UnexpectedEof => TransportError::Closed {
+            authority,
+            phase: at.phase,
+        },
+        K::InvalidData => TransportError::Protocol { authority, detail },
+        K::TimedOut => {
+            let secs = at
+                .timeout
+                .map(|t| format_secs(t.as_secs_f64()))
+                .unwrap_or_else(|| DEFAULT_CONNECT_SECS.into());
+            match at.phase {
+                Phase::Request => TransportError::ConnectTimeout { secs },
+                _ => TransportError::IdleTimeout { secs },
+            }
+        }
+        _ => TransportError::Other { authority, detail },
+    }
+}
+
+/// The error of type `T` inside an `io::Error`, if that is what it carries.
+fn inner<T: std::error::Error + 'static>(io: &io::Error) -> Option<&T> {
+    io.get_ref().and_then(|e| e.downcast_ref::<T>())
+}
+
+/// `example.org:443` → `example.org` (IPv6 stays bracketed).
+fn host_of(authority: &str) -> &str {
+    crate::url_input::split_host_port(authority).0
 }
 
 /// `3` for 3.0, `0.3` for 0.3: how the user would have typed it.
@@ -67,6 +334,14 @@ pub fn format_secs(secs: f64) -> String {
 mod tests {
     use super::*;
 
+    fn at(phase: Phase) -> Context<'static> {
+        Context {
+            authority: "h.test:80",
+            timeout: Some(Duration::from_secs(3)),
+            phase,
+        }
+    }
+
     #[test]
     fn seconds_look_typed() {
         assert_eq!(format_secs(3.0), "3");
@@ -75,13 +350,74 @@ mod tests {
     }
 
     #[test]
-    fn timeouts_exit_2() {
-        let err = describe(
+    fn timeouts_exit_2_and_may_be_retried() {
+        let idle = classify(
             ureq::Error::Timeout(ureq::Timeout::PerRead),
-            "h:1",
-            Some(std::time::Duration::from_secs(3)),
+            &at(Phase::Body),
         );
-        assert_eq!(crate::exit::status_of(&err), ExitStatus::Timeout);
-        assert_eq!(err.to_string(), "Request timed out (3s).");
+        assert!(matches!(idle, TransportError::IdleTimeout { .. }));
+        assert_eq!(idle.exit_status(), ExitStatus::Timeout);
+        assert_eq!(idle.to_string(), "Request timed out (3s).");
+        assert!(idle.is_retryable());
+        let connect = classify(
+            ureq::Error::Timeout(ureq::Timeout::Connect),
+            &at(Phase::Request),
+        );
+        assert!(matches!(connect, TransportError::ConnectTimeout { .. }));
+        assert_eq!(connect.phase(), Some(Phase::Request));
+    }
+
+    #[test]
+    fn io_errors_are_told_apart_by_kind_and_marker_not_by_text() {
+        let io = |kind, text: &str| ureq::Error::Io(io::Error::new(kind, text.to_string()));
+        let refused = classify(
+            io(io::ErrorKind::ConnectionRefused, "x"),
+            &at(Phase::Request),
+        );
+        assert!(matches!(refused, TransportError::Refused { .. }));
+        assert_eq!(
+            refused.to_string(),
+            "Couldn't connect to h.test:80: connection refused"
+        );
+        let reset = classify(io(io::ErrorKind::ConnectionReset, "x"), &at(Phase::Head));
+        assert_eq!(reset.phase(), Some(Phase::Head));
+        let closed = classify(io(io::ErrorKind::UnexpectedEof, "x"), &at(Phase::Body));
+        assert!(matches!(
+            closed,
+            TransportError::Closed {
+                phase: Phase::Body,
+                ..
+            }
+        ));
+        // A DNS failure is recognised by the marker our resolver puts in, whatever the text.
+        let os = io::Error::other("failed to lookup address information");
+        let dns = io::Error::other(DnsFailure(os));
+        let dns = classify(ureq::Error::Io(dns), &at(Phase::Request));
+        assert!(matches!(dns, TransportError::Dns { ref host, .. } if host == "h.test"));
+        assert!(!dns.is_retryable());
+        // The same text without the marker is not taken for DNS.
+        let plain = classify(
+            io(io::ErrorKind::Other, "failed to lookup address information"),
+            &at(Phase::Request),
+        );
+        assert!(matches!(plain, TransportError::Other { .. }));
+        let local = io::Error::other(LocalReadFailure("'big.bin': Input/output error".into()));
+        let local = classify(ureq::Error::Io(local), &at(Phase::Request));
+        assert!(matches!(local, TransportError::LocalFile { .. }));
+        assert!(!local.is_retryable());
+    }
+
+    #[test]
+    fn head_too_large_and_protocol_errors_are_final() {
+        let big = classify(
+            ureq::Error::LargeResponseHeader(70_000, 65_536),
+            &at(Phase::Head),
+        );
+        assert!(matches!(
+            big,
+            TransportError::HeadTooLarge { size: 70_000, .. }
+        ));
+        assert!(!big.is_retryable());
+        assert_eq!(big.exit_status(), ExitStatus::Error);
     }
 }

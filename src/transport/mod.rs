@@ -10,19 +10,20 @@ pub mod recorder;
 pub mod redirect;
 pub mod upload;
 
-use std::time::Duration;
+use std::io::{self, Read};
+use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Context, Result};
 use ureq::http;
-use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    ConnectProxyConnector, Connector, RustlsConnector, TcpConnector,
+    ConnectProxyConnector, Connector, NextTimeout, RustlsConnector, TcpConnector,
 };
 use ureq::{Agent, SendBody};
 
 use crate::options::ClientOptions;
 use crate::spec::RequestSpec;
 use crate::wire::ResponseHead;
+use errors::{DnsFailure, Phase, TransportError};
 use recorder::{lock, HeadHook, RecordingConnector, SharedTape};
 
 /// The largest request head we send. ureq writes the head into one output buffer; a bigger
@@ -32,16 +33,47 @@ pub const MAX_REQUEST_HEAD: usize = 1024 * 1024;
 /// How long to wait for a connection when `--timeout` is not given.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// What the exchange loop needs from a protocol engine: send one request, get its head and a
+/// body stream. One client serves a whole run, so hops to the same origin reuse its pooled
+/// connection. ureq's HTTP/1.1 ([`Transport`]) is the one engine today; an HTTP/2 engine
+/// would implement this too, without touching the loop.
+pub trait Client {
+    /// Sends the request; `on_request_head` sees the head bytes once they are written.
+    fn send(
+        &self,
+        spec: &RequestSpec,
+        body: Option<upload::BodyReader>,
+        on_request_head: Option<HeadHook>,
+    ) -> Result<Response, TransportError>;
+}
+
+/// A response whose head has arrived; the body is still on the connection. Errors read from
+/// `body` carry a [`TransportError`] (see [`body_error`]).
+pub struct Response {
+    /// The head exactly as received (case, order, reason phrase).
+    pub head: ResponseHead,
+    pub body: Box<dyn Read + Send>,
+    pub timings: Timings,
+}
+
+/// When things happened in one exchange.
+#[derive(Debug, Clone, Copy)]
+pub struct Timings {
+    /// From the start of `send` until the response head had arrived.
+    pub head: Duration,
+}
+
+/// The [`TransportError`] inside an error read from a [`Response`] body, if it is one.
+pub fn body_error(err: &io::Error) -> Option<&TransportError> {
+    err.get_ref()
+        .and_then(|e| e.downcast_ref::<TransportError>())
+}
+
+/// ureq over HTTP/1.1, with every safety default set explicitly.
 pub struct Transport {
     agent: Agent,
     tape: SharedTape,
     timeout: Option<Duration>,
-}
-
-/// A response whose head has arrived; the body is still on the connection.
-pub struct Response {
-    pub head: ResponseHead,
-    pub body: ureq::Body,
 }
 
 impl Transport {
@@ -71,38 +103,27 @@ impl Transport {
                 .chain(RustlsConnector::default())
                 .chain(RecordingConnector { tape: tape.clone() });
         Transport {
-            agent: Agent::with_parts(config, connector, DefaultResolver::default()),
+            agent: Agent::with_parts(config, connector, MarkingResolver::default()),
             tape,
             timeout,
         }
     }
 
-    /// Sends the request; `on_request_head` sees the head bytes once they are written.
-    pub fn send(
+    fn request(
         &self,
         spec: &RequestSpec,
         body: Option<upload::BodyReader>,
-        on_request_head: Option<HeadHook>,
-    ) -> Result<Response> {
-        let head_len = crate::wire::render_request_head(spec).len();
-        if head_len > MAX_REQUEST_HEAD {
-            anyhow::bail!(
-                "The request head is too large to send ({head_len} bytes; the limit is {} KiB)",
-                MAX_REQUEST_HEAD / 1024
-            );
-        }
+    ) -> Result<http::Request<SendBody<'static>>, TransportError> {
         let uri = format!(
             "{}://{}{}",
             spec.url.scheme(),
             crate::url_input::host_header(&spec.url),
             spec.target
         );
-        let mut builder = http::Request::builder()
-            .method(
-                http::Method::from_bytes(spec.method.as_bytes())
-                    .with_context(|| format!("invalid method {:?}", spec.method))?,
-            )
-            .uri(&uri);
+        let invalid = |detail: String| TransportError::InvalidRequest { detail };
+        let method = http::Method::from_bytes(spec.method.as_bytes())
+            .map_err(|_| invalid(format!("invalid method {:?}", spec.method)))?;
+        let mut builder = http::Request::builder().method(method).uri(&uri);
         for h in &spec.headers {
             builder = ureq_proto::client::header_raw(builder, &h.name, h.value.as_bytes());
         }
@@ -110,32 +131,111 @@ impl Transport {
             Some(reader) => SendBody::from_owned_reader(reader),
             None => SendBody::none(),
         };
-        let request = builder
+        builder
             .body(body)
-            .map_err(|e| anyhow!("cannot build the request for {uri}: {e}"))?;
+            .map_err(|e| invalid(format!("cannot build the request for {uri}: {e}")))
+    }
+}
 
+impl Client for Transport {
+    fn send(
+        &self,
+        spec: &RequestSpec,
+        body: Option<upload::BodyReader>,
+        on_request_head: Option<HeadHook>,
+    ) -> Result<Response, TransportError> {
+        let started = Instant::now();
+        let head_len = crate::wire::render_request_head(spec).len();
+        if head_len > MAX_REQUEST_HEAD {
+            return Err(TransportError::RequestHeadTooLarge {
+                size: head_len,
+                limit: MAX_REQUEST_HEAD,
+            });
+        }
+        let request = self.request(spec, body)?;
+        let authority = authority_with_port(&spec.url);
         lock(&self.tape).reset(on_request_head);
-        let response = self
-            .agent
-            .run(request)
-            .map_err(|e| errors::describe(e, &authority_with_port(&spec.url), self.timeout))?;
-        let raw = lock(&self.tape)
-            .response_head()
-            .map(<[u8]>::to_vec)
-            .ok_or_else(|| anyhow!("the response head was not recorded"))?;
+        let response = self.agent.run(request).map_err(|e| {
+            // Bytes of a head had arrived: the server had begun to answer.
+            let phase = match lock(&self.tape).received_any() {
+                true => Phase::Head,
+                false => Phase::Request,
+            };
+            errors::classify(e, &self.context(&authority, phase))
+        })?;
+        let raw = lock(&self.tape).response_head().map(<[u8]>::to_vec);
+        let raw = raw.ok_or_else(|| TransportError::Protocol {
+            authority: authority.clone(),
+            detail: "the response head was not recorded".into(),
+        })?;
+        let head = ResponseHead::parse(&raw).map_err(|e| TransportError::Protocol {
+            authority: authority.clone(),
+            detail: e.to_string(),
+        })?;
         Ok(Response {
-            head: ResponseHead::parse(&raw)?,
-            body: response.into_body(),
+            head,
+            body: Box::new(BodyReader {
+                inner: response.into_body().into_reader(),
+                authority,
+                timeout: self.timeout,
+            }),
+            timings: Timings {
+                head: started.elapsed(),
+            },
         })
     }
+}
 
-    /// Turns an error met while reading the response body into a user-facing one.
-    pub fn body_error(&self, err: std::io::Error, spec: &RequestSpec) -> anyhow::Error {
-        errors::describe(
-            ureq::Error::from(err),
-            &authority_with_port(&spec.url),
-            self.timeout,
-        )
+impl Transport {
+    fn context<'a>(&self, authority: &'a str, phase: Phase) -> errors::Context<'a> {
+        errors::Context {
+            authority,
+            timeout: self.timeout,
+            phase,
+        }
+    }
+}
+
+/// A response body whose read errors are classified [`TransportError`]s.
+struct BodyReader<R> {
+    inner: R,
+    authority: String,
+    timeout: Option<Duration>,
+}
+
+impl<R: Read> Read for BodyReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted {
+                return e;
+            }
+            let kind = e.kind();
+            let at = errors::Context {
+                authority: &self.authority,
+                timeout: self.timeout,
+                phase: Phase::Body,
+            };
+            io::Error::new(kind, errors::classify_read(e, &at))
+        })
+    }
+}
+
+/// ureq's resolver, with its failures marked as DNS failures (see [`DnsFailure`]), so they are
+/// told apart from connection errors by type, not by the OS's wording.
+#[derive(Debug, Default)]
+struct MarkingResolver(DefaultResolver);
+
+impl Resolver for MarkingResolver {
+    fn resolve(
+        &self,
+        uri: &http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout).map_err(|e| match e {
+            ureq::Error::Io(io) => ureq::Error::Io(io::Error::other(DnsFailure(io))),
+            other => other,
+        })
     }
 }
 

@@ -40,6 +40,11 @@ impl Tape {
         self.received_done.then_some(&self.received[..])
     }
 
+    /// Some bytes of a response have arrived in this exchange.
+    pub fn received_any(&self) -> bool {
+        !self.received.is_empty() || self.received_done
+    }
+
     #[cfg(test)]
     pub fn request_head(&self) -> Option<&[u8]> {
         self.sent_done.then_some(&self.sent[..])

@@ -7,6 +7,7 @@ use std::io::{self, Cursor, Read, Write};
 
 use anyhow::{Context, Result};
 
+use super::errors::LocalReadFailure;
 use crate::spec::{Body, Part};
 
 pub type BodyReader = Box<dyn Read + Send>;
@@ -16,15 +17,20 @@ pub fn body_reader(body: &Body, tee: Option<Box<dyn Write + Send>>) -> Result<Bo
     for part in &body.parts {
         let next: BodyReader = match part {
             Part::Bytes(b) => Box::new(Cursor::new(b.clone())),
-            Part::File { path, .. } => Box::new(
-                File::open(path).with_context(|| format!("cannot open '{}'", path.display()))?,
-            ),
+            Part::File { path, .. } => Box::new(Local {
+                inner: File::open(path)
+                    .with_context(|| format!("cannot open '{}'", path.display()))?,
+                what: format!("'{}'", path.display()),
+            }),
             Part::Stdin { read_ahead, at_eof } => {
                 let ahead = Cursor::new(read_ahead.clone());
                 if *at_eof {
                     Box::new(ahead)
                 } else {
-                    Box::new(ahead.chain(io::stdin()))
+                    Box::new(ahead.chain(Local {
+                        inner: io::stdin(),
+                        what: "stdin".into(),
+                    }))
                 }
             }
         };
@@ -40,6 +46,26 @@ pub fn body_reader(body: &Body, tee: Option<Box<dyn Write + Send>>) -> Result<Bo
         reader = Box::new(Tee { inner: reader, out });
     }
     Ok(reader)
+}
+
+/// A local source of the body: its read errors are marked as local, so they are not taken
+/// for the connection's (see [`LocalReadFailure`]).
+struct Local<R> {
+    inner: R,
+    /// How the source is named in a message.
+    what: String,
+}
+
+impl<R: Read> Read for Local<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            if e.kind() == io::ErrorKind::Interrupted {
+                return e;
+            }
+            let what = format!("{}: {e}", self.what);
+            io::Error::new(e.kind(), LocalReadFailure(what))
+        })
+    }
 }
 
 /// Counts bytes read into an upload progress bar.

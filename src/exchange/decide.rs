@@ -1,0 +1,199 @@
+//! What follows a response: the decision for one hop, a pure function of the request sent,
+//! the response head and the run's policy. No network, no printing: unit tests drive it.
+//!
+//! Today a hop ends the run ([`Decision::Done`]), follows a redirect, or answers a Digest
+//! challenge. Retries (`Retry(delay)`) and pagination (`NextPage(url)`) are decided here too
+//! when they arrive.
+
+use anyhow::Result;
+
+use crate::auth::netrc::Netrc;
+use crate::auth::{self, digest, AuthType};
+use crate::exit::{ExitStatus, Fatal};
+use crate::options::Follow;
+use crate::spec::{Header, RequestSpec};
+use crate::transport::redirect::{self, BoundSecrets, Origin};
+use crate::wire::ResponseHead;
+
+/// What the exchange loop does after a response.
+#[derive(Debug)]
+pub enum Decision {
+    /// This response is the run's answer.
+    Done,
+    /// Follow a redirect with this request.
+    Redirect(RequestSpec),
+    /// Answer an authentication challenge with this request.
+    Challenge(RequestSpec),
+}
+
+/// The run's rules for deciding, fixed before the first hop.
+pub struct Policy<'a> {
+    pub follow: Follow,
+    /// Secrets bound to the first request's origin.
+    pub secrets: &'a BoundSecrets,
+    /// .netrc, consulted afresh for each host a redirect leads to.
+    pub netrc: Option<&'a Netrc>,
+    /// Whether hops to other hosts may take .netrc credentials (and of which type): yes
+    /// unless the user gave credentials (or typed an Authorization) themselves.
+    pub netrc_managed: Option<AuthType>,
+}
+
+impl<'a> Policy<'a> {
+    pub fn new(
+        first: &RequestSpec,
+        follow: Follow,
+        secrets: &'a BoundSecrets,
+        netrc: Option<&'a Netrc>,
+    ) -> Policy<'a> {
+        let netrc_managed = match &first.auth {
+            Some(a) if a.source == auth::Source::Netrc => Some(a.kind),
+            Some(_) => None,
+            None => secrets.authorization.is_none().then_some(AuthType::Basic),
+        };
+        Policy {
+            follow,
+            secrets,
+            netrc,
+            netrc_managed,
+        }
+    }
+}
+
+/// What the loop has done so far.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HopState {
+    /// Redirects followed.
+    pub redirects: u32,
+    /// The request just sent answered a challenge: a second 401 is the final answer.
+    pub answered_challenge: bool,
+}
+
+impl HopState {
+    /// The state after acting on `decision`.
+    pub fn after(self, decision: &Decision) -> HopState {
+        match decision {
+            Decision::Redirect(_) => HopState {
+                redirects: self.redirects + 1,
+                answered_challenge: false,
+            },
+            Decision::Challenge(_) => HopState {
+                answered_challenge: true,
+                ..self
+            },
+            Decision::Done => self,
+        }
+    }
+}
+
+/// Decides what follows `head`, the response to `spec`. `cnonce` is the client nonce a Digest
+/// answer would use (random in a run, fixed in tests).
+pub fn decide(
+    policy: &Policy,
+    state: HopState,
+    spec: &RequestSpec,
+    head: &ResponseHead,
+    cnonce: &str,
+) -> Result<Decision> {
+    if !state.answered_challenge {
+        if let Some(next) = digest_answer(spec, head, policy.secrets, cnonce)? {
+            return Ok(Decision::Challenge(next));
+        }
+    }
+    Ok(match redirect_hop(policy, state, spec, head)? {
+        Some(next) => Decision::Redirect(next),
+        None => Decision::Done,
+    })
+}
+
+/// The request that follows a redirect response, if it is one to follow.
+fn redirect_hop(
+    policy: &Policy,
+    state: HopState,
+    spec: &RequestSpec,
+    head: &ResponseHead,
+) -> Result<Option<RequestSpec>> {
+    let follow = policy.follow;
+    if !follow.enabled || !redirect::is_redirect(head.status) {
+        return Ok(None);
+    }
+    let Some(location) = head.header("Location") else {
+        return Ok(None);
+    };
+    if state.redirects >= follow.max {
+        return Err(Fatal::new(
+            ExitStatus::TooManyRedirects,
+            format!("Too many redirects (--max-redirects={}).", follow.max),
+        )
+        .into());
+    }
+    let next = redirect::location_target(&spec.url, location).map_err(anyhow::Error::msg)?;
+    let mut next =
+        redirect::follow(spec, head.status, next, policy.secrets).map_err(anyhow::Error::msg)?;
+    netrc_step(policy, &mut next);
+    Ok(Some(next))
+}
+
+/// Credentials the user gave stay with their origin (re-applied by `redirect::follow`);
+/// .netrc ones are looked up again for the new host, and never carried to it.
+fn netrc_step(policy: &Policy, next: &mut RequestSpec) {
+    let home = policy.secrets.origin.as_ref() == Some(&Origin::of(&next.url));
+    match (home, policy.netrc_managed) {
+        (true, _) => {}
+        (false, Some(kind)) => {
+            let host = next.url.host_str().unwrap_or("").to_string();
+            next.auth = auth::netrc_for(policy.netrc, kind, &host);
+            if let Some(value) = next.auth.as_ref().and_then(auth::Auth::header) {
+                next.headers.push(Header::new("Authorization", &value));
+            }
+        }
+        (false, None) => next.auth = None,
+    }
+}
+
+/// Answers a `401` with a Digest challenge by sending the request again with credentials,
+/// when Digest auth was asked for and the challenge comes from the credentials' origin.
+fn digest_answer(
+    spec: &RequestSpec,
+    head: &ResponseHead,
+    secrets: &BoundSecrets,
+    cnonce: &str,
+) -> Result<Option<RequestSpec>> {
+    let Some(auth) = spec.auth.as_ref().filter(|a| a.kind == AuthType::Digest) else {
+        return Ok(None);
+    };
+    if head.status != 401 {
+        return Ok(None);
+    }
+    let netrc_here = auth.source == auth::Source::Netrc;
+    if !netrc_here && secrets.origin.as_ref() != Some(&Origin::of(&spec.url)) {
+        return Ok(None);
+    }
+    let challenge = head
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("WWW-Authenticate"))
+        .find_map(|(_, v)| digest::parse_challenge(&String::from_utf8_lossy(v)));
+    let Some(challenge) = challenge else {
+        return Ok(None);
+    };
+    let answer = digest::answer(
+        &challenge,
+        &auth.user,
+        &auth.secret,
+        &spec.method,
+        &spec.target,
+        cnonce,
+        1,
+    )
+    .ok_or_else(|| {
+        anyhow::anyhow!("cannot answer the server's Digest challenge with these credentials")
+    })?;
+    let mut next = redirect::resend(spec).map_err(anyhow::Error::msg)?;
+    next.headers
+        .retain(|h| !h.name.eq_ignore_ascii_case("Authorization"));
+    next.headers.push(Header::new("Authorization", &answer));
+    Ok(Some(next))
+}
+
+#[cfg(test)]
+mod tests;

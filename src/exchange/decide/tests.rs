@@ -1,0 +1,190 @@
+use super::*;
+use crate::auth::{Auth, Source};
+use crate::spec::Body;
+use url::Url;
+
+fn spec(url: &str, auth: Option<Auth>, headers: &[(&str, &str)]) -> RequestSpec {
+    let url = Url::parse(url).unwrap();
+    let mut hs = vec![Header::new("Host", &crate::url_input::host_header(&url))];
+    hs.extend(headers.iter().map(|(n, v)| Header::new(n, v)));
+    RequestSpec {
+        method: "GET".into(),
+        target: crate::url_input::target(&url),
+        url,
+        headers: hs,
+        body: Body::default(),
+        auth,
+    }
+}
+
+fn head(text: &str) -> ResponseHead {
+    ResponseHead::parse(format!("{text}\r\n\r\n").as_bytes()).unwrap()
+}
+
+fn follow(max: u32) -> Follow {
+    Follow { enabled: true, max }
+}
+
+fn digest_auth() -> Auth {
+    Auth {
+        kind: AuthType::Digest,
+        user: "u".into(),
+        secret: "p".into(),
+        source: Source::CommandLine,
+    }
+}
+
+fn run(
+    first: &RequestSpec,
+    follow: Follow,
+    netrc: Option<&Netrc>,
+    state: HopState,
+    sent: &RequestSpec,
+    response: &str,
+) -> Result<Decision> {
+    let secrets = BoundSecrets::of(first);
+    let policy = Policy::new(first, follow, &secrets, netrc);
+    decide(&policy, state, sent, &head(response), "0a4f113b")
+}
+
+#[test]
+fn a_plain_response_is_done() {
+    let s = spec("http://a.test/", None, &[]);
+    let d = run(
+        &s,
+        follow(5),
+        None,
+        HopState::default(),
+        &s,
+        "HTTP/1.1 200 OK",
+    )
+    .unwrap();
+    assert!(matches!(d, Decision::Done));
+}
+
+#[test]
+fn redirects_only_when_following() {
+    let s = spec("http://a.test/x", None, &[]);
+    let moved = "HTTP/1.1 302 Found\r\nLocation: /y";
+    let off = Follow {
+        enabled: false,
+        max: 5,
+    };
+    let d = run(&s, off, None, HopState::default(), &s, moved).unwrap();
+    assert!(matches!(d, Decision::Done));
+    let d = run(&s, follow(5), None, HopState::default(), &s, moved).unwrap();
+    let Decision::Redirect(next) = d else {
+        panic!("expected a redirect, got {d:?}")
+    };
+    assert_eq!(next.url.as_str(), "http://a.test/y");
+    // A 3xx without Location is an answer, not a redirect.
+    let d = run(
+        &s,
+        follow(5),
+        None,
+        HopState::default(),
+        &s,
+        "HTTP/1.1 302 Found",
+    )
+    .unwrap();
+    assert!(matches!(d, Decision::Done));
+}
+
+#[test]
+fn the_redirect_limit_is_exit_6() {
+    let s = spec("http://a.test/x", None, &[]);
+    let state = HopState {
+        redirects: 2,
+        answered_challenge: false,
+    };
+    let err = run(
+        &s,
+        follow(2),
+        None,
+        state,
+        &s,
+        "HTTP/1.1 301 Moved\r\nLocation: /y",
+    )
+    .unwrap_err();
+    assert_eq!(crate::exit::status_of(&err), ExitStatus::TooManyRedirects);
+    assert_eq!(err.to_string(), "Too many redirects (--max-redirects=2).");
+}
+
+#[test]
+fn a_digest_challenge_is_answered_once() {
+    let s = spec("http://a.test/p", Some(digest_auth()), &[]);
+    let challenge = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"r\", nonce=\"n\", qop=\"auth\"";
+    let d = run(&s, follow(5), None, HopState::default(), &s, challenge).unwrap();
+    let Decision::Challenge(next) = &d else {
+        panic!("expected a challenge answer, got {d:?}")
+    };
+    let answer = next.header("Authorization").unwrap();
+    assert!(answer.starts_with("Digest username=\"u\""), "{answer}");
+    assert!(answer.contains("cnonce=\"0a4f113b\""), "{answer}");
+    let state = HopState::default().after(&d);
+    assert!(state.answered_challenge);
+    assert_eq!(state.redirects, 0);
+    // The answer's 401 is final.
+    let d = run(&s, follow(5), None, state, next, challenge).unwrap();
+    assert!(matches!(d, Decision::Done));
+}
+
+#[test]
+fn no_digest_answer_to_another_origin() {
+    let first = spec("http://a.test/p", Some(digest_auth()), &[]);
+    let other = spec("http://b.test/p", Some(digest_auth()), &[]);
+    let challenge =
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"r\", nonce=\"n\"";
+    let d = run(
+        &first,
+        follow(5),
+        None,
+        HopState::default(),
+        &other,
+        challenge,
+    )
+    .unwrap();
+    assert!(matches!(d, Decision::Done));
+}
+
+#[test]
+fn netrc_credentials_are_looked_up_per_host_on_redirect() {
+    let (netrc, _) = crate::auth::netrc::parse(b"machine b.test login bob password pw\n");
+    let s = spec("http://a.test/x", None, &[]);
+    let moved = "HTTP/1.1 302 Found\r\nLocation: http://b.test/y";
+    let d = run(&s, follow(5), Some(&netrc), HopState::default(), &s, moved).unwrap();
+    let Decision::Redirect(next) = d else {
+        panic!("expected a redirect")
+    };
+    assert_eq!(
+        next.header("Authorization"),
+        Some(crate::auth::basic("bob", "pw").as_str())
+    );
+    // Credentials the user typed are never replaced by .netrc ones for another host.
+    let typed = spec("http://a.test/x", None, &[("Authorization", "Bearer t")]);
+    let d = run(
+        &typed,
+        follow(5),
+        Some(&netrc),
+        HopState::default(),
+        &typed,
+        moved,
+    )
+    .unwrap();
+    let Decision::Redirect(next) = d else {
+        panic!("expected a redirect")
+    };
+    assert_eq!(next.header("Authorization"), None);
+}
+
+#[test]
+fn state_counts_redirects_and_resets_the_challenge() {
+    let s = spec("http://a.test/", None, &[]);
+    let state = HopState {
+        redirects: 1,
+        answered_challenge: true,
+    };
+    let after = state.after(&Decision::Redirect(s));
+    assert_eq!(after.redirects, 2);
+    assert!(!after.answered_challenge);
+}

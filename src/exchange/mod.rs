@@ -1,0 +1,149 @@
+//! One run's exchanges: send, then decide what follows (done, a redirect, a challenge), until
+//! the final response. Each hop is printed as it goes over the wire; only the final exchange
+//! is shown unless `--all` (or `-v`) asks for every one. Intermediate output is held and
+//! dropped, so nothing of a hop that turned out to be a redirect leaks into the output
+//! (HTTPie bug #1082).
+//!
+//! The loop only sequences steps: [`decide`] (pure), cookies ([`with_cookies`] and the jar),
+//! and printing ([`print`]).
+
+pub mod decide;
+mod print;
+
+pub use print::print_offline_body;
+
+use std::io::{self, Read};
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::auth::digest;
+use crate::auth::netrc::Netrc;
+use crate::cookies::CookieJar;
+use crate::download::Download;
+use crate::exit::ExitStatus;
+use crate::options::Follow;
+use crate::output::{PrintSet, Printer};
+use crate::pretty::Display;
+use crate::spec::{Header, RequestSpec};
+use crate::transport::redirect::{BoundSecrets, Origin};
+use crate::transport::{Client, Response};
+use decide::{Decision, HopState, Policy};
+
+/// How the run ends: the final response's status and reason.
+pub struct Outcome {
+    pub status: u16,
+    pub reason: String,
+    /// What the download decided (4/5 for an error status; success otherwise).
+    pub download: Option<ExitStatus>,
+}
+
+pub struct Exchanger<'a> {
+    /// The run's one client: every hop goes through it, so same-origin hops reuse its pool.
+    pub client: &'a dyn Client,
+    /// .netrc, consulted afresh for each host a redirect leads to (when no credentials were
+    /// given explicitly).
+    pub netrc: Option<&'a Netrc>,
+    pub print: PrintSet,
+    pub printer: &'a Printer,
+    pub display: &'a Display,
+    /// Print intermediate exchanges too.
+    pub all: bool,
+    pub follow: Follow,
+    /// `--download`: the final body goes to a file instead of the printer.
+    pub download: Option<&'a Download>,
+    /// stderr is a terminal: large uploads show a progress bar.
+    pub upload_progress: bool,
+}
+
+impl Exchanger<'_> {
+    /// Runs the exchanges; `jar` holds the cookies before (a session's) and after.
+    pub fn run(&self, first: &RequestSpec, jar: &mut CookieJar) -> Result<Outcome> {
+        let started = Instant::now();
+        let secrets = BoundSecrets::of(first);
+        let policy = Policy::new(first, self.follow, &secrets, self.netrc);
+        let mut spec = first.clone();
+        let mut state = HopState::default();
+        loop {
+            if !self.all {
+                self.printer.hold();
+            }
+            with_cookies(&mut spec, jar, &secrets);
+            let response = self.send(&spec)?;
+            store_cookies(jar, &spec, &response);
+            let decision =
+                decide::decide(&policy, state, &spec, &response.head, &digest::new_cnonce())?;
+            state = state.after(&decision);
+            let next = match decision {
+                Decision::Done => {
+                    self.printer.release()?;
+                    let outcome = self.print_response(response, started, true)?;
+                    self.printer.flush()?;
+                    return Ok(outcome);
+                }
+                Decision::Redirect(next) | Decision::Challenge(next) => next,
+            };
+            self.intermediate(response, started)?;
+            spec = next;
+        }
+    }
+
+    /// A response that is not the last: printed with `--all`, otherwise dropped (its body
+    /// read to the end so the connection can serve the next hop).
+    fn intermediate(&self, response: Response, started: Instant) -> Result<()> {
+        if self.all {
+            self.print_response(response, started, false)?;
+        } else {
+            self.printer.drop_held();
+            drain(response.body);
+        }
+        Ok(())
+    }
+}
+
+/// Keeps the response's `Set-Cookie`s in the run's jar.
+fn store_cookies(jar: &mut CookieJar, spec: &RequestSpec, response: &Response) {
+    let set_cookies: Vec<&[u8]> = response
+        .head
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("Set-Cookie"))
+        .map(|(_, v)| v.as_slice())
+        .collect();
+    jar.store_response(&spec.url, &set_cookies);
+}
+
+/// The `Cookie` header for a hop: the cookies the user typed (only on the origin they were
+/// typed for) and the run's jar cookies that apply to this URL, in one header as RFC 6265
+/// wants. When the jar has nothing to add, the user's lines are sent as typed.
+pub fn with_cookies(spec: &mut RequestSpec, jar: &CookieJar, secrets: &BoundSecrets) {
+    let home = secrets.origin.as_ref() == Some(&Origin::of(&spec.url));
+    let typed: &[String] = if home { &secrets.cookies } else { &[] };
+    let wanted: Vec<String> = match jar.cookie_header(&spec.url) {
+        None => typed.to_vec(),
+        Some(from_jar) => {
+            let mut all: Vec<&str> = typed.iter().map(String::as_str).collect();
+            all.push(&from_jar);
+            vec![all.join("; ")]
+        }
+    };
+    let current: Vec<&String> = spec
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("Cookie"))
+        .map(|h| &h.value)
+        .collect();
+    if current.iter().copied().eq(wanted.iter()) {
+        return; // Already right: keep the user's lines where they typed them.
+    }
+    spec.headers
+        .retain(|h| !h.name.eq_ignore_ascii_case("Cookie"));
+    for value in &wanted {
+        spec.headers.push(Header::new("Cookie", value));
+    }
+}
+
+/// Reads an unprinted body to its end, so the connection can be reused for the next hop.
+fn drain(mut body: Box<dyn Read + Send>) {
+    let _ = io::copy(&mut body.by_ref().take(16 * 1024 * 1024), &mut io::sink());
+}
