@@ -221,9 +221,9 @@ impl BodySink {
                 } else {
                     Cow::Borrowed(text)
                 };
-                let mut colored = String::with_capacity(safe.len() * 2);
-                c.push(&safe, &mut colored);
-                out.write_all(colored.as_bytes())
+                let mut colored = Vec::with_capacity(safe.len() * 2);
+                c.push(safe.as_bytes(), &mut colored);
+                out.write_all(&colored)
             }
             Mode::Xml(buf) => {
                 buf.push_str(text);
@@ -266,10 +266,10 @@ impl BodySink {
                 out.flush()
             }
             Mode::Colors(mut c) => {
-                let mut tail = String::new();
+                let mut tail = Vec::new();
                 c.finish(&mut tail);
                 let out = self.out();
-                out.write_all(tail.as_bytes())?;
+                out.write_all(&tail)?;
                 out.flush()
             }
             Mode::Xml(buf) => {

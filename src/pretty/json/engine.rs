@@ -13,9 +13,8 @@
 //! Rendering and sorting are `render`'s job: the engine says what to write, and where
 //! (the [`Sink`] knows whether the current object is being sorted).
 
-use super::render::{
-    ends_blank_line, write_close, Indent, Lit, Palette, Sink, MAX_SORT_DEPTH, SORT_CAP,
-};
+use super::palette::{is_float, Lit, Palette};
+use super::render::{ends_blank_line, write_close, Indent, Sink, MAX_SORT_DEPTH, SORT_CAP};
 
 /// Output waiting beyond this makes [`Engine::feed`] return early.
 pub(super) const OUT_FULL: usize = 64 << 10;
@@ -580,19 +579,12 @@ impl Engine {
         if self.pending == b"-" && buf.get(j) == Some(&b'I') {
             return self.literal(buf, j, Lit::NegInfinity, 1);
         }
-        let Some(integer) = number_kind(&self.pending) else {
+        if number_kind(&self.pending).is_none() {
             self.pending.truncate(kept);
             return Err(i);
-        };
-        let ends = if integer {
-            &self.pal.integer
-        } else {
-            &self.pal.float
-        };
-        let dst = self.sink.dest();
-        dst.extend_from_slice(&ends.on);
-        dst.extend_from_slice(&self.pending);
-        dst.extend_from_slice(&ends.off);
+        }
+        let style = self.pal.number(&self.pending);
+        style.write(self.sink.dest(), &self.pending);
         self.pending.clear();
         self.value_done();
         Ok(j)
@@ -647,8 +639,8 @@ impl Engine {
 }
 
 /// Checks Python's number grammar `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?` exactly; returns
-/// whether the number is an integer, of any size as in Python (it picks the colour), or `None`
-/// when it is not a number.
+/// whether the number is an integer, of any size as in Python (the [`Palette`] picks the colour
+/// by the same rule, [`is_float`]), or `None` when it is not a number.
 fn number_kind(s: &[u8]) -> Option<bool> {
     if s.len() > MAX_NUMBER_LEN {
         return None;
@@ -684,7 +676,9 @@ fn number_kind(s: &[u8]) -> Option<bool> {
     if i != s.len() {
         return None;
     }
-    let integer = int_end == s.len();
+    // The grammar leaves only a fraction or an exponent after the integer part.
+    let integer = !is_float(s);
+    debug_assert_eq!(integer, int_end == s.len());
     if integer && int_end - int_start > MAX_INT_DIGITS {
         return None;
     }

@@ -36,13 +36,16 @@ use std::io::{self, Write};
 
 use colored_json::Styler;
 
-// The two helper files sit next to this one and are private to it, so that declaring
-// `pub mod json;` is all the wiring needed.
+// The helper files sit next to this one and are private to it, so that declaring
+// `pub mod json;` is all the wiring needed. The palette is shared with colours-only mode
+// (`super::json_colors`), so that both colour a token with the same bytes.
 mod engine;
+mod palette;
 mod render;
 
 use engine::Engine;
-use render::{ends_blank_line, Palette};
+pub(super) use palette::{Lit, Palette};
+use render::ends_blank_line;
 
 /// Input validated before anything is written, so that an invalid body can be printed unchanged.
 pub const VALIDATION_WINDOW: usize = 1 << 20;

@@ -1,16 +1,12 @@
-//! The writing side of the JSON formatter: colours, indentation, and the buffers that hold an
-//! object's members until they can be written in key order.
-//!
-//! Colours come from a colored_json [`Styler`]. colored_json paints every token through yansi
-//! (`text.paint(style).to_string()`), allocating several times per token; we paint a marker once
-//! per style and keep the bytes around it, so the escape sequences are exactly colored_json's
-//! (yansi's global switch and style conditions included) at no per-token cost.
+//! The writing side of the JSON formatter: indentation, and the buffers that hold an object's
+//! members until they can be written in key order. The bytes around tokens (colours) come
+//! from the [`Palette`], shared with colours-only mode.
 //!
 //! Sorting: each open object being sorted has a [`SortFrame`] holding its rendered members;
 //! when it closes they are written in key order into the enclosing frame, or the output. Only
 //! open objects hold memory, so a long array of objects costs no more than one of them.
 
-use colored_json::{Style, Styler};
+use super::palette::{Ends, Palette};
 
 /// Above this many buffered bytes (all open sorted objects together), the outermost objects
 /// stop being sorted.
@@ -24,132 +20,6 @@ pub(super) const MAX_SORT_DEPTH: usize = 512;
 /// Buffers of the outer few sort frames keep up to this capacity for reuse; others are freed.
 const KEEP_CAPACITY: usize = 64 << 10;
 const KEEP_FRAMES: usize = 8;
-
-/// The bare words JSON, plus Python's extensions, allows as values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Lit {
-    True,
-    False,
-    Null,
-    NaN,
-    Infinity,
-    NegInfinity,
-}
-
-impl Lit {
-    /// The literal's spelling, in the input and in the output.
-    pub(super) fn text(self) -> &'static [u8] {
-        match self {
-            Lit::True => b"true",
-            Lit::False => b"false",
-            Lit::Null => b"null",
-            Lit::NaN => b"NaN",
-            Lit::Infinity => b"Infinity",
-            Lit::NegInfinity => b"-Infinity",
-        }
-    }
-}
-
-/// The escape sequences that switch one style on and off (both empty when uncoloured).
-#[derive(Clone, Default)]
-pub(super) struct Ends {
-    pub(super) on: Box<[u8]>,
-    pub(super) off: Box<[u8]>,
-}
-
-impl Ends {
-    fn of(style: Style) -> Self {
-        // In scope here only: yansi's `Paint::clear` would shadow `Vec::clear` elsewhere.
-        use colored_json::Paint;
-        // NUL never appears in an SGR sequence, so it splits prefix from suffix unambiguously.
-        const MARK: &str = "\u{0}";
-        let painted = MARK.paint(style).to_string();
-        match painted.split_once(MARK) {
-            Some((on, off)) => Ends {
-                on: on.as_bytes().into(),
-                off: off.as_bytes().into(),
-            },
-            // A masked style that is switched off hides the text; we never hide data.
-            None => Ends::default(),
-        }
-    }
-
-    fn wrap(&self, text: &[u8]) -> Box<[u8]> {
-        [&self.on[..], text, &self.off[..]].concat().into()
-    }
-}
-
-/// Every byte sequence written around tokens, rendered once per formatter.
-pub(super) struct Palette {
-    pub(super) obj_open: Box<[u8]>,
-    pub(super) arr_open: Box<[u8]>,
-    /// Bracket styles, for closing brackets (painted with the line break before them).
-    pub(super) object: Ends,
-    pub(super) array: Ends,
-    /// `": "` between a key and its value.
-    pub(super) colon: Box<[u8]>,
-    /// Written before / after the characters of a key or string (the quotes are inside the
-    /// colour unless the styler says otherwise).
-    pub(super) key_open: Box<[u8]>,
-    pub(super) key_close: Box<[u8]>,
-    pub(super) str_open: Box<[u8]>,
-    pub(super) str_close: Box<[u8]>,
-    /// Styles of keys and strings, to switch colour off when a string is cut short.
-    pub(super) key: Ends,
-    pub(super) string: Ends,
-    pub(super) integer: Ends,
-    pub(super) float: Ends,
-    literals: [Box<[u8]>; 6],
-}
-
-impl Palette {
-    /// colored_json's colours for `styler`; no escape codes at all without one.
-    pub(super) fn new(styler: Option<&Styler>) -> Self {
-        let ends = |style: Style| styler.map_or_else(Ends::default, |_| Ends::of(style));
-        let s = styler.copied().unwrap_or_default();
-        let quoted = |e: &Ends, open: bool| -> Box<[u8]> {
-            match (open, s.string_include_quotation) {
-                (true, true) => [&e.on[..], b"\""].concat().into(),
-                (true, false) => [b"\"", &e.on[..]].concat().into(),
-                (false, true) => [b"\"", &e.off[..]].concat().into(),
-                (false, false) => [&e.off[..], b"\""].concat().into(),
-            }
-        };
-        let (object, array) = (ends(s.object_brackets), ends(s.array_brackets));
-        let (key, string) = (ends(s.key), ends(s.string_value));
-        let (boolean, nil) = (ends(s.bool_value), ends(s.nil_value));
-        // serde_json cannot hold NaN or infinities; they are floats to Python.
-        let float = ends(s.float_value);
-        Palette {
-            obj_open: object.wrap(b"{"),
-            arr_open: array.wrap(b"["),
-            colon: ends(s.object_colon).wrap(b": "),
-            key_open: quoted(&key, true),
-            key_close: quoted(&key, false),
-            str_open: quoted(&string, true),
-            str_close: quoted(&string, false),
-            literals: [
-                boolean.wrap(Lit::True.text()),
-                boolean.wrap(Lit::False.text()),
-                nil.wrap(Lit::Null.text()),
-                float.wrap(Lit::NaN.text()),
-                float.wrap(Lit::Infinity.text()),
-                float.wrap(Lit::NegInfinity.text()),
-            ],
-            object,
-            array,
-            key,
-            string,
-            integer: ends(s.integer_value),
-            float,
-        }
-    }
-
-    /// The rendered literal.
-    pub(super) fn literal(&self, lit: Lit) -> &[u8] {
-        &self.literals[lit as usize]
-    }
-}
 
 /// `"\n"` followed by indentation, grown on demand.
 pub(super) struct Indent {
@@ -400,30 +270,6 @@ impl Sink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use colored_json::{Color, Paint};
-
-    #[test]
-    fn ends_are_what_yansi_paints() {
-        for style in [
-            Color::Blue.bold(),
-            Style::new(),
-            Color::Rgb(1, 2, 3).on_black().underline(),
-        ] {
-            let ends = Ends::of(style);
-            let painted = "text".paint(style).to_string();
-            assert_eq!(ends.wrap(b"text").as_ref(), painted.as_bytes());
-        }
-        assert!(Ends::of(Style::new()).on.is_empty());
-    }
-
-    #[test]
-    fn uncoloured_palette_is_plain() {
-        let pal = Palette::new(None);
-        assert_eq!(&*pal.obj_open, b"{");
-        assert_eq!(&*pal.colon, b": ");
-        assert_eq!(&*pal.key_open, b"\"");
-        assert_eq!(pal.literal(Lit::NegInfinity), b"-Infinity");
-    }
 
     #[test]
     fn blank_line_tracking() {
