@@ -91,8 +91,48 @@ struct State {
     /// The reader went away; further output is dropped.
     closed: bool,
     /// While an exchange may turn out to be an intermediate one (a redirect, an auth
-    /// challenge), its output is held here with the separator state it started from.
-    held: Option<(Vec<u8>, bool)>,
+    /// challenge), its output is held here.
+    held: Option<Held>,
+}
+
+/// Held output stays in memory up to this size; past it, it goes to an unnamed temporary file,
+/// so printing only the final exchange costs bounded memory however large the bodies are.
+const HOLD_IN_MEMORY: usize = 1024 * 1024;
+
+/// Output held back, with the separator state it started from.
+struct Held {
+    memory: Vec<u8>,
+    /// Where held output goes once `memory` is full (unnamed: the OS removes it on exit).
+    spill: Option<std::fs::File>,
+    prev_with_body: bool,
+}
+
+impl Held {
+    fn new(prev_with_body: bool) -> Held {
+        Held {
+            memory: Vec::new(),
+            spill: None,
+            prev_with_body,
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.spill.is_none() && self.memory.len() + bytes.len() <= HOLD_IN_MEMORY {
+            self.memory.extend_from_slice(bytes);
+            return Ok(());
+        }
+        let file = match &mut self.spill {
+            Some(file) => file,
+            None => self.spill.insert(tempfile::tempfile()?),
+        };
+        file.write_all(bytes)
+    }
+
+    /// Bytes held in memory (the rest is in the temporary file).
+    #[cfg(test)]
+    fn in_memory(&self) -> usize {
+        self.memory.len()
+    }
 }
 
 /// Shared by the transport's head hook, the request-body tee and the response printer.
@@ -152,15 +192,28 @@ impl Printer {
         let mut s = self.lock();
         if s.held.is_none() {
             let prev = s.prev_with_body;
-            s.held = Some((Vec::new(), prev));
+            s.held = Some(Held::new(prev));
         }
     }
 
     /// Writes out what was held: the exchange was the final one.
     pub fn release(&self) -> io::Result<()> {
         let mut s = self.lock();
-        if let Some((bytes, _)) = s.held.take() {
-            s.write(&bytes)?;
+        let Some(held) = s.held.take() else {
+            return Ok(());
+        };
+        s.write(&held.memory)?;
+        if let Some(mut file) = held.spill {
+            use std::io::{Read, Seek};
+            file.rewind()?;
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = file.read(&mut buf)?;
+                if n == 0 || s.closed {
+                    break;
+                }
+                s.write(&buf[..n])?;
+            }
         }
         Ok(())
     }
@@ -168,8 +221,8 @@ impl Printer {
     /// Forgets what was held: the exchange was an intermediate one.
     pub fn drop_held(&self) {
         let mut s = self.lock();
-        if let Some((_, prev)) = s.held.take() {
-            s.prev_with_body = prev;
+        if let Some(held) = s.held.take() {
+            s.prev_with_body = held.prev_with_body;
         }
     }
 
@@ -186,9 +239,8 @@ impl Printer {
 
 impl State {
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if let Some((held, _)) = &mut self.held {
-            held.extend_from_slice(bytes);
-            return Ok(());
+        if let Some(held) = &mut self.held {
+            return held.push(bytes);
         }
         if self.closed {
             return Ok(());
@@ -305,6 +357,40 @@ mod tests {
         p.begin().unwrap();
         p.write(b"FINAL").unwrap();
         p.end(true).unwrap();
+        p.release().unwrap();
+        assert_eq!(&buf.0.lock().unwrap()[..], b"FINAL");
+    }
+
+    #[test]
+    fn large_held_output_spills_to_a_file_and_comes_back_whole() {
+        let buf = Buf::default();
+        let p = Printer::new(Box::new(buf.clone()), false);
+        p.hold();
+        p.begin().unwrap();
+        let chunk: Vec<u8> = (0..=255u8).cycle().take(64 * 1024).collect();
+        for _ in 0..48 {
+            p.write(&chunk).unwrap();
+        }
+        let in_memory = p.lock().held.as_ref().map(Held::in_memory).unwrap();
+        assert!(in_memory <= HOLD_IN_MEMORY, "{in_memory} bytes held in memory");
+        assert!(p.lock().held.as_ref().unwrap().spill.is_some());
+        p.end(true).unwrap();
+        assert!(buf.0.lock().unwrap().is_empty(), "held output leaked early");
+        p.release().unwrap();
+        let out = buf.0.lock().unwrap();
+        assert_eq!(out.len(), 48 * chunk.len());
+        assert!(out.chunks(chunk.len()).all(|c| c == &chunk[..]));
+    }
+
+    #[test]
+    fn spilled_output_of_an_intermediate_exchange_is_dropped() {
+        let buf = Buf::default();
+        let p = Printer::new(Box::new(buf.clone()), false);
+        p.hold();
+        p.write(&vec![b'x'; HOLD_IN_MEMORY + 10]).unwrap();
+        p.drop_held();
+        p.hold();
+        p.write(b"FINAL").unwrap();
         p.release().unwrap();
         assert_eq!(&buf.0.lock().unwrap()[..], b"FINAL");
     }
