@@ -48,6 +48,7 @@ const SEPARATORS: [(&str, Sep); 10] = [
 const SPECIAL_CHARS: [char; 4] = [':', ';', '=', '@'];
 
 impl Sep {
+    #[cfg(test)]
     /// The separator as typed on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -64,6 +65,7 @@ impl Sep {
         }
     }
 
+    #[cfg(test)]
     /// Whether the item is request data (`=`, `:=`, `=@`, `:=@`, `@`): HTTPie's
     /// `SEPARATOR_GROUP_DATA_ITEMS`, whose presence makes the inferred method POST.
     pub fn is_data(self) -> bool {

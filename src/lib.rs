@@ -1,27 +1,33 @@
 //! courier: a command-line HTTP client with HTTPie's grammar.
 //!
-//! The pipeline, one module each, dependencies pointing one way:
-//! `cli` (clap) → `build` (request spec from items) → `transport` (ureq, recorded heads)
-//! → `output` (what is printed) / `decode` (Content-Encoding).
+//! One run, dependencies pointing one way (see ARCHITECTURE.md):
+//! `cli` (clap) → `options` (flags and environment resolved once) → `build` (the request spec
+//! from the items) → `session` / `auth` / `cookies` → `transport` (one client per run: ureq,
+//! recorded heads, typed errors) → `exchange` (send, then decide per hop) → `output` /
+//! `pretty` (what is printed and how) or `download` (the body to a file).
+//!
+//! Only `app` (the programs' entry point) and `cli` (the clap definition, from which the shell
+//! completions and the man page are generated) are public; everything else is internal.
 
 pub mod app;
-pub mod auth;
-pub mod build;
 pub mod cli;
-pub mod cookies;
-pub mod decode;
-pub mod download;
-pub mod exchange;
-pub mod exit;
-pub mod items;
-pub mod json_text;
-pub mod nested_json;
-pub mod options;
-pub mod output;
-pub mod pretty;
-pub mod session;
-pub mod spec;
-pub mod stdin;
-pub mod transport;
-pub mod url_input;
-pub mod wire;
+
+mod auth;
+mod build;
+mod cookies;
+mod decode;
+mod download;
+mod exchange;
+mod exit;
+mod items;
+mod json_text;
+mod nested_json;
+mod options;
+mod output;
+mod pretty;
+mod session;
+mod spec;
+mod stdin;
+mod transport;
+mod url_input;
+mod wire;

@@ -372,7 +372,10 @@ mod tests {
             p.write(&chunk).unwrap();
         }
         let in_memory = p.lock().held.as_ref().map(Held::in_memory).unwrap();
-        assert!(in_memory <= HOLD_IN_MEMORY, "{in_memory} bytes held in memory");
+        assert!(
+            in_memory <= HOLD_IN_MEMORY,
+            "{in_memory} bytes held in memory"
+        );
         assert!(p.lock().held.as_ref().unwrap().spill.is_some());
         p.end(true).unwrap();
         assert!(buf.0.lock().unwrap().is_empty(), "held output leaked early");

@@ -6,6 +6,16 @@
 
 use std::path::PathBuf;
 
+/// Headers whose values are secrets bound to one origin: never quoted in a message, dropped on
+/// every redirect and put back only on the origin they were given for (security checklist A;
+/// clients have shipped CVEs for each of these).
+pub const SECRET_HEADERS: &[&str] = &["Authorization", "Cookie", "Proxy-Authorization"];
+
+/// Whether `name` is one of the [`SECRET_HEADERS`].
+pub fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
 /// One header line as it will be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {

@@ -112,22 +112,26 @@ pub struct Challenge {
 }
 
 impl Challenge {
+    #[cfg(test)]
     /// The protection space to show the user ("realm" in a password prompt).
     pub fn realm(&self) -> &str {
         &self.realm
     }
 
+    #[cfg(test)]
     /// The server's nonce.
     pub fn nonce(&self) -> &str {
         &self.nonce
     }
 
+    #[cfg(test)]
     /// `stale=true`: the previous answer was right but its nonce expired, so the caller may retry
     /// once with this new challenge without asking the user for the password again.
     pub fn stale(&self) -> bool {
         self.stale
     }
 
+    #[cfg(test)]
     /// The canonical algorithm name, e.g. `SHA-256-sess`.
     pub fn algorithm(&self) -> &'static str {
         self.algorithm.name(self.session)

@@ -150,6 +150,7 @@ impl Netrc {
     }
 
     /// True when the file had no usable structure at all (no entries, no default).
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.machines.is_empty() && self.default.is_none()
     }

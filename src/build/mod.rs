@@ -12,7 +12,7 @@ use crate::auth::netrc::Netrc;
 use crate::auth::{self, AuthRequest};
 use crate::items::{Item, Sep};
 use crate::options::RequestInput;
-use crate::spec::{Header, Part, RequestSpec};
+use crate::spec::{is_secret_header, Header, Part, RequestSpec};
 use crate::url_input::{self, check_no_controls};
 use anyhow::{bail, Context, Result};
 
@@ -63,12 +63,9 @@ fn is_token(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-/// Headers whose values are secrets: never quoted in a message.
-const SECRET_HEADERS: &[&str] = &["Authorization", "Proxy-Authorization", "Cookie"];
-
 fn check_header(name: &str, value: &str) -> Result<()> {
     check_no_controls("header name", name).map_err(anyhow::Error::msg)?;
-    if SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+    if is_secret_header(name) {
         if let Some(c) = value.chars().find(|c| c.is_control()) {
             bail!("the value of header {name} contains the control character {c:?}; refusing to send it");
         }

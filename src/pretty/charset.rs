@@ -79,6 +79,7 @@ impl DisplayDecoder {
     }
 
     /// The encoding actually in use: the one given, or the one a BOM selected.
+    #[cfg(test)]
     pub fn encoding(&self) -> &'static Encoding {
         self.decoder.encoding()
     }

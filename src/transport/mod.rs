@@ -48,25 +48,23 @@ pub trait Client {
 }
 
 /// A response whose head has arrived; the body is still on the connection. Errors read from
-/// `body` carry a [`TransportError`] (see [`body_error`]).
+/// `body` carry a [`TransportError`] inside the `io::Error`.
 pub struct Response {
     /// The head exactly as received (case, order, reason phrase).
     pub head: ResponseHead,
     pub body: Box<dyn Read + Send>,
+    // Read by the timing and retry work that builds on this interface (`-vv` timings,
+    // Retry-After budgets); recorded by every engine from the start.
+    #[allow(dead_code)]
     pub timings: Timings,
 }
 
 /// When things happened in one exchange.
 #[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // see `Response::timings`
 pub struct Timings {
     /// From the start of `send` until the response head had arrived.
     pub head: Duration,
-}
-
-/// The [`TransportError`] inside an error read from a [`Response`] body, if it is one.
-pub fn body_error(err: &io::Error) -> Option<&TransportError> {
-    err.get_ref()
-        .and_then(|e| e.downcast_ref::<TransportError>())
 }
 
 /// ureq over HTTP/1.1, with every safety default set explicitly.

@@ -9,7 +9,7 @@
 
 use url::Url;
 
-use crate::spec::{Header, Part, RequestSpec};
+use crate::spec::{is_secret_header, Header, Part, RequestSpec};
 use crate::url_input::host_header;
 
 /// Scheme, host and port: what a secret is bound to.
@@ -29,9 +29,6 @@ impl Origin {
         }
     }
 }
-
-/// Headers that carry secrets for one origin.
-pub const ORIGIN_BOUND: &[&str] = &["Authorization", "Cookie", "Proxy-Authorization"];
 
 /// Headers that describe a body, dropped when the redirect drops the body.
 fn describes_body(name: &str) -> bool {
@@ -156,10 +153,8 @@ pub fn follow(
     }
 
     let home = secrets.origin.as_ref() == Some(&Origin::of(&next));
-    spec.headers.retain(|h| {
-        !ORIGIN_BOUND.iter().any(|n| h.name.eq_ignore_ascii_case(n))
-            && !h.name.eq_ignore_ascii_case("Host")
-    });
+    spec.headers
+        .retain(|h| !is_secret_header(&h.name) && !h.name.eq_ignore_ascii_case("Host"));
     let host = match (&secrets.host, home) {
         (Some(typed), true) => typed.clone(),
         _ => host_header(&next),
