@@ -3,7 +3,7 @@
 //! Storage and matching (RFC 6265 §5.1–5.4: domain-match, path-match, default-path,
 //! host-only vs Domain cookies, Max-Age/Expires) come from the `cookie_store` crate.
 //! This module adds the policy a command-line client needs on top of it, each rule a
-//! published browser or curl behaviour (security checklist items 15–18):
+//! published browser or curl behaviour:
 //!
 //! * **Public suffixes**: a `Domain` attribute that is a public suffix (`com`, `co.uk`,
 //!   `CO.UK`, `github.io`, any single label) is refused, unless it equals the request
@@ -140,7 +140,7 @@ impl CookieJar {
     /// Store the cookie pairs the user typed (`Cookie: a=1; b=2`) bound to the host of
     /// `url`: host-only, path `/`, no expiry, not Secure. This is where we part from HTTPie
     /// 3.2, which stores them unbound and so sends them to every host a redirect reaches
-    /// (checklist 15). Pairs without `=`, with an empty name, a control byte or more than
+    /// (the cookie leak of curl CVE-2022-27776). Pairs without `=`, with an empty name, a control byte or more than
     /// 4096 bytes are skipped. The user's word wins over a stored Secure
     /// cookie of the same name: the overwrite protection is against servers, not the user.
     pub fn store_typed(&mut self, url: &Url, cookie_header: &str) {
@@ -1014,7 +1014,7 @@ mod tests {
         assert_eq!(jar.to_stored().len(), 1);
     }
 
-    // ---- super-cookies and IPs (checklist 16) --------------------------------------------
+    // ---- super-cookies and IPs (RFC 6265 §5.3) ------------------------------------------
 
     #[test]
     fn public_suffix_domains_are_rejected() {
@@ -1099,7 +1099,7 @@ mod tests {
         sends(&again, "http://[::1]/", "x=1");
     }
 
-    // ---- garbage and floods (checklist 18) ---------------------------------------------
+    // ---- garbage and floods --------------------------------------------------------------
 
     #[test]
     fn control_bytes_reject_the_cookie() {

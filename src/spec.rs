@@ -7,8 +7,8 @@
 use std::path::PathBuf;
 
 /// Headers whose values are secrets bound to one origin: never quoted in a message, dropped on
-/// every redirect and put back only on the origin they were given for (security checklist A;
-/// clients have shipped CVEs for each of these).
+/// every redirect and put back only on the origin they were given for (clients have shipped
+/// CVEs for each: curl CVE-2018-1000007 and CVE-2022-27776, requests CVE-2023-32681).
 pub const SECRET_HEADERS: &[&str] = &["Authorization", "Cookie", "Proxy-Authorization"];
 
 /// Whether `name` is one of the [`SECRET_HEADERS`].

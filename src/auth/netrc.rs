@@ -484,7 +484,7 @@ fn credential_text(bytes: Vec<u8>) -> Result<String, ()> {
 }
 
 /// Normalises a host name the way the URL parser does, so that the name matched is the name
-/// connected to (checklist item 13: one parse, reused). `None` for anything that is not a valid
+/// connected to (one parse, reused). `None` for anything that is not a valid
 /// URL host: such a machine name can never match.
 fn normalize_host(name: &str) -> Option<String> {
     let bare = name
@@ -1073,7 +1073,7 @@ mod tests {
         }
     }
 
-    // ---- hostile input (checklist 14) -------------------------------------------------------
+    // ---- hostile input -------------------------------------------------------------------
 
     #[test]
     fn long_token_without_trailing_newline() {

@@ -115,7 +115,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn summary_reads_like_the_issue() {
+    fn summary_reads_like_the_readme() {
         assert_eq!(
             summary(1_070_000_000, Duration::from_millis(1300)),
             "1.07 GB in 1.3s (823.08 MB/s)"

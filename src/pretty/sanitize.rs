@@ -9,7 +9,7 @@
 //! sees that they were there, while ordinary text, including any non-ASCII script, is unchanged.
 //!
 //! Only for output that goes to a terminal: redirected output stays byte-exact and never passes
-//! through here (security checklist item 35).
+//! through here.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -1,6 +1,6 @@
 //! Sending a [`RequestSpec`] through ureq, with every safety default set explicitly.
 //!
-//! ureq's defaults suit a library, not a CLI (see ureq notes): no timeouts, statuses as errors,
+//! ureq's defaults suit a library, not a CLI: no timeouts, statuses as errors,
 //! redirects that keep secrets, env proxies that ignore the scheme, its own lower-cased
 //! headers. Here: statuses are responses, nothing is followed, no proxy is used, ureq adds no
 //! header of its own (the spec holds them all, in the user's case), and timeouts are set.

@@ -1,7 +1,8 @@
 //! Following redirects without leaking secrets: pure decisions, unit-tested.
 //!
 //! Clients have shipped CVEs for sending Authorization, Cookie or Proxy-Authorization to hosts
-//! never meant to see them (security checklist A). The rule here: those headers belong to an
+//! never meant to see them (curl CVE-2018-1000007 and CVE-2022-27776, requests
+//! CVE-2018-18074 and CVE-2023-32681). The rule here: those headers belong to an
 //! origin (scheme, host, port). Every hop drops them; the user's own credentials and typed
 //! cookies are put back only when the hop returns to the origin they were given for. An
 //! https→http move on the same host is another origin too. Other custom headers are kept,
