@@ -283,7 +283,7 @@ mod tests {
         );
     }
 
-    /// The verified parses of reference §2.2.
+    /// Parses checked against HTTPie 3.2.4's own (`httpie/cli/argtypes.py`, KeyValueArgType).
     #[test]
     fn reference_table() {
         check("a:=b", "a", ":=", "b");

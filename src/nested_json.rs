@@ -554,7 +554,7 @@ mod tests {
             .map_err(|e| e.to_string())
     }
 
-    /// HTTPie's `test_nested_json_syntax`, the reference's §2.5/A21/A23 examples and Python
+    /// HTTPie's `test_nested_json_syntax`, the nested-JSON examples of HTTPie's docs and Python
     /// `int()` edge cases. Expected bodies were produced by HTTPie 3.2.4 itself.
     const SYNTAX_CASES: &[(&[&str], &str)] = &[
         (
@@ -1098,7 +1098,7 @@ mod tests {
         assert_eq!(interpret(&[]), Ok(json!({})));
     }
 
-    /// Deliberate fix: HTTPie drops `y` here (reference §2.5 ⚠, §10 item 19).
+    /// Deliberate fix: HTTPie drops `y` here (see README, "Syntax").
     #[test]
     fn raw_json_objects_can_be_extended() {
         assert_eq!(
