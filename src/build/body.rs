@@ -92,25 +92,7 @@ pub fn build_body(
     let data: Vec<&Item> = items.iter().filter(|i| is_data(i.sep)).collect();
     let files: Vec<&Item> = items.iter().filter(|i| i.sep == Sep::File).collect();
 
-    // Without --form, `@file` (no field name) is the body and `field@file` is a mistake.
-    let mut body_file = None;
-    if !form {
-        let fields: Vec<&str> = files
-            .iter()
-            .filter(|f| !f.key.is_empty())
-            .map(|f| f.key.as_str())
-            .collect();
-        if !fields.is_empty() {
-            bail!(
-                "Invalid file fields (perhaps you meant --form?): {}",
-                fields.join(", ")
-            );
-        }
-        if files.len() > 1 {
-            bail!("Can't read request from multiple files");
-        }
-        body_file = files.first().copied();
-    }
+    let body_file = if form { None } else { lone_body_file(&files)? };
 
     let has_data = !data.is_empty() || (form && !files.is_empty());
     let other_sources = usize::from(stdin.is_some())
@@ -149,64 +131,11 @@ pub fn build_body(
 
     let multipart = request_type == Some(RequestType::Multipart) || (form && !files.is_empty());
     if multipart {
-        let mut fields = Vec::new();
-        for item in items {
-            if is_data(item.sep) {
-                fields.push(Field::Text {
-                    name: item.key.clone(),
-                    value: form_text(data_value(item)?)?,
-                });
-            } else if item.sep == Sep::File {
-                let (path, len, mime) = file_part(item)?;
-                fields.push(Field::File {
-                    name: item.key.clone(),
-                    path,
-                    len,
-                    mime,
-                });
-            }
-        }
-        let boundary = input
-            .boundary
-            .clone()
-            .unwrap_or_else(multipart::random_boundary);
-        if boundary.is_empty() || boundary.chars().any(|c| c.is_control()) {
-            bail!("--boundary must be non-empty and free of control characters");
-        }
-        if built.body.is_empty() {
-            built.body.parts = multipart::encode(&fields, &boundary);
-        }
-        built.content_type = Some(format!("multipart/form-data; boundary={boundary}"));
-        built.boundary = Some(boundary);
+        multipart_body(items, input.boundary.as_deref(), &mut built)?;
     } else if form {
-        let mut pairs = Vec::new();
-        for item in &data {
-            pairs.push((item.key.clone(), form_text(data_value(item)?)?));
-        }
-        if !pairs.is_empty() {
-            let encoded = crate::url_input::encode_pairs(&pairs);
-            built.body.parts.push(Part::Bytes(encoded.into_bytes()));
-        }
-        built.content_type = Some(FORM.to_string());
+        form_body(&data, &mut built)?;
     } else {
-        if !data.is_empty() {
-            let values = data
-                .iter()
-                .map(|item| Ok((item.key.clone(), data_value(item)?)))
-                .collect::<Result<Vec<_>>>()?;
-            let json = crate::nested_json::interpret(&values)?;
-            built
-                .body
-                .parts
-                .push(Part::Bytes(to_python_json(&json).into_bytes()));
-        }
-        let json_requested = request_type == Some(RequestType::Json);
-        if !data.is_empty() || json_requested {
-            built.json_accept = true;
-            built.content_type = Some("application/json".into());
-        } else if built.json_accept && built.content_type.is_none() {
-            built.content_type = Some("application/json".into());
-        }
+        json_body(&data, request_type == Some(RequestType::Json), &mut built)?;
     }
 
     built.body.chunked = input.chunked || (!built.body.is_empty() && built.body.len().is_none());
@@ -214,6 +143,92 @@ pub fn build_body(
         compress(&mut built, input.compress >= 2)?;
     }
     Ok(built)
+}
+
+/// Without --form, `@file` (no field name) is the body and `field@file` is a mistake.
+fn lone_body_file<'a>(files: &[&'a Item]) -> Result<Option<&'a Item>> {
+    let fields: Vec<&str> = files
+        .iter()
+        .filter(|f| !f.key.is_empty())
+        .map(|f| f.key.as_str())
+        .collect();
+    if !fields.is_empty() {
+        bail!(
+            "Invalid file fields (perhaps you meant --form?): {}",
+            fields.join(", ")
+        );
+    }
+    if files.len() > 1 {
+        bail!("Can't read request from multiple files");
+    }
+    Ok(files.first().copied())
+}
+
+/// A multipart/form-data body of the data and file items, in the order typed.
+fn multipart_body(items: &[Item], boundary: Option<&str>, built: &mut BuiltBody) -> Result<()> {
+    let mut fields = Vec::new();
+    for item in items {
+        if is_data(item.sep) {
+            fields.push(Field::Text {
+                name: item.key.clone(),
+                value: form_text(data_value(item)?)?,
+            });
+        } else if item.sep == Sep::File {
+            let (path, len, mime) = file_part(item)?;
+            fields.push(Field::File {
+                name: item.key.clone(),
+                path,
+                len,
+                mime,
+            });
+        }
+    }
+    let boundary = boundary.map_or_else(multipart::random_boundary, str::to_string);
+    if boundary.is_empty() || boundary.chars().any(|c| c.is_control()) {
+        bail!("--boundary must be non-empty and free of control characters");
+    }
+    if built.body.is_empty() {
+        built.body.parts = multipart::encode(&fields, &boundary);
+    }
+    built.content_type = Some(format!("multipart/form-data; boundary={boundary}"));
+    built.boundary = Some(boundary);
+    Ok(())
+}
+
+/// An urlencoded form of the data items.
+fn form_body(data: &[&Item], built: &mut BuiltBody) -> Result<()> {
+    let mut pairs = Vec::new();
+    for item in data {
+        pairs.push((item.key.clone(), form_text(data_value(item)?)?));
+    }
+    if !pairs.is_empty() {
+        let encoded = crate::url_input::encode_pairs(&pairs);
+        built.body.parts.push(Part::Bytes(encoded.into_bytes()));
+    }
+    built.content_type = Some(FORM.to_string());
+    Ok(())
+}
+
+/// A JSON object of the data items (nested keys interpreted), and JSON's headers.
+fn json_body(data: &[&Item], json_requested: bool, built: &mut BuiltBody) -> Result<()> {
+    if !data.is_empty() {
+        let values = data
+            .iter()
+            .map(|item| Ok((item.key.clone(), data_value(item)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let json = crate::nested_json::interpret(&values)?;
+        built
+            .body
+            .parts
+            .push(Part::Bytes(to_python_json(&json).into_bytes()));
+    }
+    if !data.is_empty() || json_requested {
+        built.json_accept = true;
+        built.content_type = Some("application/json".into());
+    } else if built.json_accept && built.content_type.is_none() {
+        built.content_type = Some("application/json".into());
+    }
+    Ok(())
 }
 
 /// `--compress`: an in-memory body is deflated only when that makes it smaller (`-xx`: always);

@@ -15,6 +15,7 @@ use crate::options::RequestInput;
 use crate::spec::{is_secret_header, Header, Part, RequestSpec};
 use crate::url_input::{self, check_no_controls};
 use anyhow::{bail, Context, Result};
+use headers::UserHeader;
 
 pub const USER_AGENT: &str = concat!("courier/", env!("CARGO_PKG_VERSION"));
 pub const ACCEPT_ENCODING: &str = "gzip, deflate, br";
@@ -105,69 +106,13 @@ pub struct Built {
 }
 
 pub fn build(input: &RequestInput, inputs: Inputs) -> Result<Built> {
-    let mut user_headers = Vec::new();
-    let mut params = Vec::new();
-    for item in &input.items {
-        match item.sep {
-            Sep::Header => {
-                let value = (!item.value.is_empty()).then(|| item.value.clone());
-                user_headers.push((item.key.clone(), value));
-            }
-            Sep::EmptyHeader => user_headers.push((item.key.clone(), Some(String::new()))),
-            Sep::HeaderFile => {
-                let text = read_text(item)?;
-                let value = text.trim_end_matches('\n').to_string();
-                user_headers.push((item.key.clone(), Some(value)));
-            }
-            Sep::Query => params.push((item.key.clone(), item.value.clone())),
-            Sep::QueryFile => {
-                let text = read_text(item)?;
-                params.push((item.key.clone(), text.trim_end_matches('\n').to_string()));
-            }
-            _ => {}
-        }
-    }
-    for (name, value) in &user_headers {
-        check_header(name, value.as_deref().unwrap_or(""))?;
-    }
-
+    let (user_headers, params) = header_and_query_items(&input.items)?;
     let body = body::build_body(input, inputs.stdin)?;
-
-    let method = match input.method.clone() {
-        Some(m) => {
-            check_no_controls("method", &m).map_err(anyhow::Error::msg)?;
-            if !is_token(&m) {
-                bail!("Invalid method {m:?}: a method is a single word such as GET or PROPFIND");
-            }
-            m.to_ascii_uppercase()
-        }
-        None if body.implies_post => "POST".to_string(),
-        None => "GET".to_string(),
-    };
-
+    let method = method(input.method.as_deref(), body.implies_post)?;
     let parsed = url_input::parse_url(&input.url, &input.default_scheme, input.path_as_is, &params)
         .map_err(anyhow::Error::msg)?;
 
-    let mut defaults = vec![
-        Header::new("Host", &parsed.host),
-        Header::new("User-Agent", USER_AGENT),
-        Header::new("Accept-Encoding", ACCEPT_ENCODING),
-        Header::new("Accept", if body.json_accept { JSON_ACCEPT } else { "*/*" }),
-    ];
-    if let Some(ct) = &body.content_type {
-        defaults.push(Header::new("Content-Type", ct));
-    }
-    if let Some(encoding) = body.content_encoding {
-        defaults.push(Header::new("Content-Encoding", encoding));
-    }
-    let content = &body.body;
-    if content.chunked {
-        defaults.push(Header::new("Transfer-Encoding", "chunked"));
-    } else if let Some(len) = content.len().filter(|_| !content.is_empty()) {
-        defaults.push(Header::new("Content-Length", &len.to_string()));
-    } else if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
-        defaults.push(Header::new("Content-Length", "0"));
-    }
+    let mut defaults = default_headers(&parsed.host, &body, &method);
     let typed_authorization = user_headers
         .iter()
         .any(|(n, v)| n.eq_ignore_ascii_case("Authorization") && v.is_some());
@@ -191,27 +136,7 @@ pub fn build(input: &RequestInput, inputs: Inputs) -> Result<Built> {
         defaults.push(Header::new("Authorization", &value));
     }
 
-    // The body decides its own framing and the URL its Host: user items may not contradict
-    // them (a wrong Content-Length would corrupt the exchange, and HTTP/1.1 needs a Host).
-    let framing = ["Content-Length", "Transfer-Encoding"];
-    let user_headers: Vec<_> = user_headers
-        .into_iter()
-        .filter(|(name, value)| {
-            let framing = framing.iter().any(|f| f.eq_ignore_ascii_case(name));
-            let unset_host = name.eq_ignore_ascii_case("Host") && value.is_none();
-            !(framing || unset_host)
-        })
-        .collect();
-    // An explicit Authorization item is replaced by -a/URL credentials, as requests does.
-    let user_headers: Vec<_> = if defaults.iter().any(|h| h.name == "Authorization") {
-        user_headers
-            .into_iter()
-            .filter(|(n, _)| !n.eq_ignore_ascii_case("Authorization"))
-            .collect()
-    } else {
-        user_headers
-    };
-
+    let user_headers = allowed_user_headers(user_headers, &defaults);
     let session_headers: Vec<_> = inputs
         .session_headers
         .iter()
@@ -234,6 +159,94 @@ pub fn build(input: &RequestInput, inputs: Inputs) -> Result<Built> {
         },
         typed_headers: user_headers.iter().map(|(n, _)| n.clone()).collect(),
     })
+}
+
+/// The header items (checked) and the query parameters, files read.
+fn header_and_query_items(items: &[Item]) -> Result<(Vec<UserHeader>, Vec<(String, String)>)> {
+    let mut user_headers = Vec::new();
+    let mut params = Vec::new();
+    for item in items {
+        match item.sep {
+            Sep::Header => {
+                let value = (!item.value.is_empty()).then(|| item.value.clone());
+                user_headers.push((item.key.clone(), value));
+            }
+            Sep::EmptyHeader => user_headers.push((item.key.clone(), Some(String::new()))),
+            Sep::HeaderFile => {
+                let text = read_text(item)?;
+                let value = text.trim_end_matches('\n').to_string();
+                user_headers.push((item.key.clone(), Some(value)));
+            }
+            Sep::Query => params.push((item.key.clone(), item.value.clone())),
+            Sep::QueryFile => {
+                let text = read_text(item)?;
+                params.push((item.key.clone(), text.trim_end_matches('\n').to_string()));
+            }
+            _ => {}
+        }
+    }
+    for (name, value) in &user_headers {
+        check_header(name, value.as_deref().unwrap_or(""))?;
+    }
+    Ok((user_headers, params))
+}
+
+/// The method typed (checked, upper-cased), else POST with data and GET without.
+fn method(typed: Option<&str>, implies_post: bool) -> Result<String> {
+    Ok(match typed {
+        Some(m) => {
+            check_no_controls("method", m).map_err(anyhow::Error::msg)?;
+            if !is_token(m) {
+                bail!("Invalid method {m:?}: a method is a single word such as GET or PROPFIND");
+            }
+            m.to_ascii_uppercase()
+        }
+        None if implies_post => "POST".to_string(),
+        None => "GET".to_string(),
+    })
+}
+
+/// The headers we send unless told otherwise, in HTTPie's order, with the body's framing.
+fn default_headers(host: &str, body: &body::BuiltBody, method: &str) -> Vec<Header> {
+    let mut defaults = vec![
+        Header::new("Host", host),
+        Header::new("User-Agent", USER_AGENT),
+        Header::new("Accept-Encoding", ACCEPT_ENCODING),
+        Header::new("Accept", if body.json_accept { JSON_ACCEPT } else { "*/*" }),
+    ];
+    if let Some(ct) = &body.content_type {
+        defaults.push(Header::new("Content-Type", ct));
+    }
+    if let Some(encoding) = body.content_encoding {
+        defaults.push(Header::new("Content-Encoding", encoding));
+    }
+    let content = &body.body;
+    if content.chunked {
+        defaults.push(Header::new("Transfer-Encoding", "chunked"));
+    } else if let Some(len) = content.len().filter(|_| !content.is_empty()) {
+        defaults.push(Header::new("Content-Length", &len.to_string()));
+    } else if !matches!(method, "GET" | "HEAD" | "OPTIONS") {
+        defaults.push(Header::new("Content-Length", "0"));
+    }
+    defaults
+}
+
+/// The user's header items less those that may not override the defaults: the body decides
+/// its own framing and the URL its Host (a wrong Content-Length would corrupt the exchange, and
+/// HTTP/1.1 needs a Host); an Authorization item gives way to -a/URL credentials, as requests
+/// does.
+fn allowed_user_headers(user_headers: Vec<UserHeader>, defaults: &[Header]) -> Vec<UserHeader> {
+    let framing = ["Content-Length", "Transfer-Encoding"];
+    let credentials = defaults.iter().any(|h| h.name == "Authorization");
+    user_headers
+        .into_iter()
+        .filter(|(name, value)| {
+            let framing = framing.iter().any(|f| f.eq_ignore_ascii_case(name));
+            let unset_host = name.eq_ignore_ascii_case("Host") && value.is_none();
+            let replaced = credentials && name.eq_ignore_ascii_case("Authorization");
+            !(framing || unset_host || replaced)
+        })
+        .collect()
 }
 
 /// A user's own `Content-Type: multipart/...` gets the body's boundary appended, as HTTPie does,
