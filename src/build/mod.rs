@@ -161,8 +161,11 @@ pub fn build(input: &RequestInput, inputs: Inputs) -> Result<Built> {
     })
 }
 
+/// Query parameters as typed: (name, value).
+type Params = Vec<(String, String)>;
+
 /// The header items (checked) and the query parameters, files read.
-fn header_and_query_items(items: &[Item]) -> Result<(Vec<UserHeader>, Vec<(String, String)>)> {
+fn header_and_query_items(items: &[Item]) -> Result<(Vec<UserHeader>, Params)> {
     let mut user_headers = Vec::new();
     let mut params = Vec::new();
     for item in items {
