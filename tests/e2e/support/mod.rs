@@ -1,9 +1,10 @@
 //! Shared helpers for the end-to-end tests: running the `http`/`https` binaries hermetically,
 //! fixture files, and assertions on exit code / stdout / stderr.
 //!
-//! Why not `assert_cmd::Command`: it always gives the child a *pipe* as stdin, and a
-//! non-terminal stdin is a request body for this CLI (HTTPie's rule). Every test here therefore
-//! runs the binary with `/dev/null` as stdin unless it asks for something else ([`Cmd::stdin`]).
+//! Why not a crate such as `assert_cmd`: its `Command` always gives the child a *pipe* as
+//! stdin, and a non-terminal stdin is a request body for this CLI (HTTPie's rule). Every test
+//! here therefore runs the binary with `/dev/null` as stdin unless it asks for something else
+//! ([`Cmd::stdin`]).
 
 pub mod output;
 pub mod server;
