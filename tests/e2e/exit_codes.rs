@@ -2,11 +2,9 @@
 //! `--check-status`, usage errors, timeouts, network failures, hostile server framing.
 //! Every error must be one `http: error: ...` line on stderr, never a panic, never a hang.
 
-mod support;
-
+use crate::support::server::{Reply, Server, Step};
+use crate::support::{closed_port, http, interrupt_http, Fixtures};
 use std::time::Duration;
-use support::server::{Reply, Server, Step};
-use support::{closed_port, http, interrupt_http, Fixtures};
 
 #[test]
 fn success_is_zero() {

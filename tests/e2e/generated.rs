@@ -1,7 +1,7 @@
 //! The shell completions in `completions/` and the man page in `man/` are generated from the
 //! command-line definition. This test regenerates them and fails when the committed files
-//! differ, so they never drift from the options; `UPDATE_GENERATED=1 cargo test --test
-//! generated` rewrites them.
+//! differ, so they never drift from the options; `UPDATE_GENERATED=1 cargo test --test e2e
+//! generated::` rewrites them.
 
 use std::path::{Path, PathBuf};
 
@@ -53,7 +53,7 @@ fn completions_and_man_page_are_up_to_date() {
     }
     assert!(
         stale.is_empty(),
-        "out of date (run `UPDATE_GENERATED=1 cargo test --test generated`): {stale:?}"
+        "out of date (run `UPDATE_GENERATED=1 cargo test --test e2e generated::`): {stale:?}"
     );
 }
 

@@ -1,12 +1,11 @@
-//! Tests of the test server itself (tests/support/server.rs), with a plain TCP client: they do
-//! not involve the `http` binary, so the harness can be trusted while the binary is in flux.
+//! Tests of the test server itself (tests/e2e/support/server.rs), with a plain TCP client: they
+//! do not involve the `http` binary, so the harness can be trusted while the binary is in flux.
 
-mod support;
-
+use crate::support::base64;
+use crate::support::server::{dechunk, Reply, Server, Step};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
-use support::server::{dechunk, Reply, Server, Step};
 
 fn connect(srv: &Server) -> TcpStream {
     let s = TcpStream::connect(srv.addr()).unwrap();
@@ -216,14 +215,14 @@ fn no_connection_means_nothing_recorded() {
 
 #[test]
 fn base64_helper() {
-    assert_eq!(support::base64(b"user:pass"), "dXNlcjpwYXNz");
-    assert_eq!(support::base64(b"user:pw"), "dXNlcjpwdw==");
-    assert_eq!(support::base64(b"u:"), "dTo=");
+    assert_eq!(base64(b"user:pass"), "dXNlcjpwYXNz");
+    assert_eq!(base64(b"user:pw"), "dXNlcjpwdw==");
+    assert_eq!(base64(b"u:"), "dTo=");
 }
 
 #[test]
 fn runner_stdin_modes() {
-    use support::{Cmd, Stdin};
+    use crate::support::{Cmd, Stdin};
     // The runner itself, exercised with `sh` rather than the binary under test.
     let script = "if [ -t 0 ]; then echo tty; fi; printf 'in:'; cat 2>/dev/null || printf closed";
     let sh = || {

@@ -5,10 +5,8 @@
 //!
 //! Two hosts: `127.0.0.1:PORT` and `localhost:PORT` (one socket, two host names).
 
-mod support;
-
-use support::http;
-use support::server::{RecordedRequest, Reply, Server};
+use crate::support::http;
+use crate::support::server::{RecordedRequest, Reply, Server};
 
 /// A redirect to `location` that sets these cookies.
 fn set_and_redirect(location: &str, cookies: &[&str]) -> Reply {

@@ -6,13 +6,11 @@
 //! file naming set `COURIER_ASSUME_TTY=stdout` (see [`named`]) so that the body goes to a file
 //! named by the program, in a fresh current directory that the test then lists.
 
-mod support;
-
+use crate::support::server::{RecordedRequest, Reply, Server, Step};
+use crate::support::{http, interrupt_http, Fixtures, Run};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use support::server::{Reply, Server, Step};
-use support::{http, interrupt_http, Fixtures, Run};
 use tempfile::TempDir;
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -1189,7 +1187,7 @@ fn partial_206(range: &str, body: &str) -> Reply {
 
 /// Runs `-d -c -o out.bin` with `held` already in the file; returns the run, the request and
 /// the file's content afterwards.
-fn resume(held: &[u8], reply: Reply) -> (Run, support::server::RecordedRequest, Vec<u8>) {
+fn resume(held: &[u8], reply: Reply) -> (Run, RecordedRequest, Vec<u8>) {
     let srv = Server::start(vec![reply]);
     let sb = Sandbox::new();
     fs::write(sb.cwd().join("out.bin"), held).unwrap();

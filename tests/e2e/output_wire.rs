@@ -1,11 +1,9 @@
 //! What is printed (reference §4): heads exactly as on the wire, byte-exact bodies, `--print`
 //! and its shortcuts, separators between messages, content decoding, `--offline`.
 
-mod support;
-
+use crate::support::server::{Reply, Server};
+use crate::support::{cat, http, Fixtures, VERSION};
 use std::time::Duration;
-use support::server::{Reply, Server};
-use support::{cat, http, Fixtures};
 
 const CUSTOM_HEAD: &[u8] = b"HTTP/1.1 299 Totally Custom Reason\r\n\
 X-Mixed-CASE: 1\r\n\
@@ -187,7 +185,7 @@ fn offline_prints_the_request_and_connects_nowhere() {
         "\r\nAccept: application/json, */*;q=0.5\r\n",
         "\r\nAccept-Encoding: gzip, deflate, br\r\n",
         &format!("\r\nHost: {}\r\n", srv.host_port()),
-        &format!("\r\nUser-Agent: courier/{}\r\n", support::VERSION),
+        &format!("\r\nUser-Agent: courier/{}\r\n", VERSION),
     ] {
         assert!(text.contains(line), "missing {line:?} in {text:?}");
     }

@@ -7,17 +7,15 @@
 //! Python prints with `json.dumps(obj, indent=4, sort_keys=True, ensure_ascii=False)`, and the
 //! expected XML, separators and meta lines were checked against HTTPie 3.2.4.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::output::{has_sgr, run, sgr_len, strip_sgr, tty, typed};
-use support::server::{Reply, Server, Step};
-use support::{cat, http, Cmd, Run};
+use crate::support::output::{has_sgr, run, sgr_len, strip_sgr, tty, typed};
+use crate::support::server::{Reply, Server, Step};
+use crate::support::{cat, http, text, Cmd, Run};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -36,10 +34,6 @@ fn formatted(reply: Reply, extra: &[&str]) -> Run {
     args.extend_from_slice(extra);
     args.push("{url}");
     run(http(), reply, &args)
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Asserts `actual == expected` showing both as text.

@@ -7,15 +7,13 @@
 //! while the escaped text stays visible. Redirected output with `--pretty=none` passes the same
 //! bytes through unchanged.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::output::{run, strip_sgr, tty, typed};
-use support::server::{Reply, Server};
-use support::{cat, http, Fixtures, Run};
+use crate::support::output::{run, strip_sgr, tty, typed};
+use crate::support::server::{Reply, Server};
+use crate::support::{cat, http, Fixtures, Run};
 
 /// HTTPie's box for binary bodies on a terminal.
 const BOX: &str = "+-----------------------------------------+\n\

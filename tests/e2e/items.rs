@@ -1,18 +1,8 @@
 //! Request items end to end (reference §2 and Appendix A): what the server receives for each
 //! kind of item, escapes, nested JSON, and the errors for bad items and missing files.
 
-mod support;
-
-use support::server::{Reply, Server};
-use support::{assert_json_headers, exchange, http, offline, Fixtures};
-
-fn ok() -> Reply {
-    Reply::ok("ok")
-}
-
-fn s(p: &std::path::Path) -> &str {
-    p.to_str().unwrap()
-}
+use crate::support::server::Server;
+use crate::support::{assert_json_headers, exchange, http, offline, ok, s, Fixtures};
 
 #[test]
 fn header_from_file_strips_trailing_newlines() {

@@ -1,15 +1,9 @@
 //! URLs: default scheme, localhost shorthand, IPv6 literals, IDN hosts, query params, dot
 //! segments, refusal of control characters, and credentials (`-a`, `-A bearer`, userinfo).
 
-mod support;
-
+use crate::support::server::{Reply, Server};
+use crate::support::{base64, exchange, http, offline, ok, Fixtures};
 use std::time::Duration;
-use support::server::{Reply, Server};
-use support::{base64, exchange, http, offline, Fixtures};
-
-fn ok() -> Reply {
-    Reply::ok("ok")
-}
 
 #[test]
 fn default_scheme_is_http() {

@@ -2,11 +2,9 @@
 //! `Location` resolves and which ones are refused, method/body rewriting, what `--all` prints,
 //! and the cross-origin rule for Authorization, Cookie, Proxy-Authorization and Host.
 
-mod support;
-
+use crate::support::server::{RecordedRequest, Reply, Server};
+use crate::support::{basic, http, port_of, Fixtures, Run, Stdin};
 use std::sync::{Arc, OnceLock};
-use support::server::{Reply, Server};
-use support::{basic, http, port_of, Fixtures, Run, Stdin};
 
 fn reason(status: u16) -> &'static str {
     match status {
@@ -790,7 +788,7 @@ fn printed_final_request_is_the_one_sent() {
         .args(["--follow", "--print=H", &a.url("/"), "X-Api-Key:k"])
         .run();
     r.success();
-    let printed = support::server::RecordedRequest::from_printed(r.stdout());
+    let printed = RecordedRequest::from_printed(r.stdout());
     let sent = b.only_request();
     assert_eq!(printed.head, sent.head);
 }
@@ -805,13 +803,13 @@ const SECRET_ITEMS: [&str; 4] = [
     "Private-Token:t0k",
 ];
 
-fn assert_no_secrets(req: &support::server::RecordedRequest) {
+fn assert_no_secrets(req: &RecordedRequest) {
     for name in ["Authorization", "Cookie", "Proxy-Authorization"] {
         assert_eq!(req.header(name), None, "{name} leaked:\n{}", req.head);
     }
 }
 
-fn assert_custom_kept(req: &support::server::RecordedRequest) {
+fn assert_custom_kept(req: &RecordedRequest) {
     assert_eq!(req.header("X-Api-Key"), Some("k3y".into()), "{}", req.head);
     assert_eq!(
         req.header("Private-Token"),

@@ -1,27 +1,16 @@
 //! Request bodies as the server receives them: JSON, forms, multipart, `--raw`, `@file`,
 //! `--json`, `--chunked`, `--compress`, and standard input.
 
-mod support;
-
+use crate::support::server::{dechunk, RecordedRequest, Server};
+use crate::support::{
+    assert_json_headers, exchange, exchange_stdin, http, ok, s, text, Fixtures, Stdin, DATA_JSON,
+    TEXT_TXT,
+};
 use std::io::Read;
 use std::time::Duration;
-use support::server::{dechunk, Reply, Server};
-use support::{assert_json_headers, exchange, exchange_stdin, http, Fixtures, Stdin, TEXT_TXT};
-
-fn ok() -> Reply {
-    Reply::ok("ok")
-}
-
-fn s(p: &std::path::Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// [`exchange_stdin`] with these bytes piped in; returns the request.
-fn piped(args: &[&str], stdin: impl AsRef<[u8]>) -> support::server::RecordedRequest {
+fn piped(args: &[&str], stdin: impl AsRef<[u8]>) -> RecordedRequest {
     exchange_stdin(ok(), args, Stdin::Bytes(stdin.as_ref().to_vec())).1
 }
 
@@ -226,7 +215,7 @@ fn a15_file_body_with_type_from_extension() {
     let txt = fx.write("notes.txt", "plain\n");
     let bin = fx.write("blob.bin", [0u8, 1, 2, 0xff, b'\n', 0]);
     for (path, ctype, content) in [
-        (&json, "application/json", support::DATA_JSON.as_bytes()),
+        (&json, "application/json", DATA_JSON.as_bytes()),
         (&xml, "application/xml", b"<a>1</a>\n".as_slice()),
         (&txt, "text/plain", b"plain\n".as_slice()),
     ] {

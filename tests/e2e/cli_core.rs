@@ -1,14 +1,8 @@
 //! Command-line core: method inference and casing, positional disambiguation, default and
 //! user headers, `--version`, and the `https` binary.
 
-mod support;
-
-use support::server::{Reply, Server};
-use support::{exchange, http, https, offline, Fixtures, VERSION};
-
-fn ok() -> Reply {
-    Reply::ok("ok")
-}
+use crate::support::server::{RecordedRequest, Reply, Server};
+use crate::support::{exchange, http, https, offline, ok, Fixtures, VERSION};
 
 #[test]
 fn get_when_no_data() {
@@ -212,7 +206,7 @@ fn options_may_follow_positionals() {
 fn https_binary_defaults_to_https_offline() {
     let r = https().args(["--offline", "example.org"]).run();
     r.success();
-    let req = support::server::RecordedRequest::from_printed(r.stdout());
+    let req = RecordedRequest::from_printed(r.stdout());
     assert_eq!(req.request_line(), "GET / HTTP/1.1");
     assert_eq!(req.header("Host").as_deref(), Some("example.org"));
 }

@@ -20,7 +20,6 @@
 //!   the connection stays open for the next request (keep-alive).
 //! * Everything is bounded in time: a connection is dropped after [`MAX_IDLE`] without traffic,
 //!   `Hang` lasts at most [`MAX_HANG`], and dropping the `Server` stops every thread.
-#![allow(dead_code)] // each test binary uses a different subset
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -221,11 +220,6 @@ impl RecordedRequest {
             complete: head_end < bytes.len() || bytes.ends_with(b"\r\n\r\n"),
         }
     }
-
-    /// Length of the head in `raw`.
-    pub fn head_len(&self) -> usize {
-        self.raw.len() - self.wire_body.len()
-    }
 }
 
 /// The running server. Dropping it stops it.
@@ -350,25 +344,6 @@ impl Server {
     pub fn connections(&self) -> usize {
         self.quiesce();
         self.shared.state.lock().unwrap().connections
-    }
-
-    /// Wait (up to `timeout`) until at least `n` requests have been recorded; returns them.
-    pub fn wait_for_requests(&self, n: usize, timeout: Duration) -> Vec<RecordedRequest> {
-        let deadline = Instant::now() + timeout;
-        let mut st = self.shared.state.lock().unwrap();
-        while st.requests.len() < n {
-            let now = Instant::now();
-            if now >= deadline {
-                break;
-            }
-            st = self
-                .shared
-                .changed
-                .wait_timeout(st, deadline - now)
-                .unwrap()
-                .0;
-        }
-        st.requests.clone()
     }
 
     fn quiesce(&self) {

@@ -1,16 +1,14 @@
 //! Shared helpers for the end-to-end tests: running the `http`/`https` binaries hermetically,
 //! fixture files, and assertions on exit code / stdout / stderr.
 //!
-//! Why not `assert_cmd::Command` directly: it always gives the child a *pipe* as stdin, and a
-//! non-terminal stdin is a request body for this CLI (HTTPie's rule). Every test here therefore
-//! runs the binary with `/dev/null` as stdin unless it asks for something else ([`Cmd::stdin`]),
-//! and the result converts into an `assert_cmd` [`Assert`] when predicates are handy.
-#![allow(dead_code)] // each test binary uses a different subset
+//! Why not a crate such as `assert_cmd`: its `Command` always gives the child a *pipe* as
+//! stdin, and a non-terminal stdin is a request body for this CLI (HTTPie's rule). Every test
+//! here therefore runs the binary with `/dev/null` as stdin unless it asks for something else
+//! ([`Cmd::stdin`]).
 
 pub mod output;
 pub mod server;
 
-use assert_cmd::assert::{Assert, OutputAssertExt};
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -207,11 +205,6 @@ impl Cmd {
             killed,
         }
     }
-
-    /// Run and hand the output to `assert_cmd`.
-    pub fn assert(&mut self) -> Assert {
-        self.run().output.assert()
-    }
 }
 
 #[cfg(unix)]
@@ -365,10 +358,6 @@ impl Run {
         );
         self
     }
-
-    pub fn into_assert(self) -> Assert {
-        self.output.assert()
-    }
 }
 
 /// A temporary directory for fixture files, removed at drop.
@@ -444,6 +433,21 @@ pub fn base64(input: &[u8]) -> String {
 /// Concatenate byte slices.
 pub fn cat(parts: &[&[u8]]) -> Vec<u8> {
     parts.concat()
+}
+
+/// `200 OK` with the body `ok`, for tests that only look at the request.
+pub fn ok() -> server::Reply {
+    server::Reply::ok("ok")
+}
+
+/// A fixture path as a command-line argument (temporary paths are UTF-8 here).
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Output bytes as text, invalid UTF-8 replaced.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Run `http --offline ARGS...` (default print `HB`), assert success, and parse what it printed

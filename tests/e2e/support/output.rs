@@ -1,6 +1,5 @@
 //! Helpers for the output tests: a simulated terminal, typed replies, one-shot runs, and ANSI
 //! color (SGR) sequences.
-#![allow(dead_code)] // each test binary uses a different subset
 
 use super::server::{Reply, Server};
 use super::{http, Cmd, Run};

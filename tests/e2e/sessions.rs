@@ -8,8 +8,8 @@
 //! Every run of one test shares one config dir (`COURIER_CONFIG_DIR`, see [`Env`]); each run
 //! still gets its own temporary HOME from the harness.
 
-mod support;
-
+use crate::support::server::{RecordedRequest, Reply, Server};
+use crate::support::{basic, http, port_of, redirect, Cmd, Run};
 use serde_json::Value;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -17,8 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
-use support::server::{RecordedRequest, Reply, Server};
-use support::{basic, http, port_of, redirect, Cmd, Run};
 use tempfile::TempDir;
 
 // ---- Harness --------------------------------------------------------------------------------

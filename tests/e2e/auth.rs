@@ -2,15 +2,13 @@
 //! challenge-response verified by the test server, the password prompt (with and without a
 //! terminal), .netrc lookup and its limits across redirects, and secrets kept out of messages.
 
-mod support;
-
+use crate::support::server::{RecordedRequest, Reply, Server};
+use crate::support::{base64, basic, closed_port, http, port_of, redirect, Cmd, Fixtures, Run};
 use md5::{Digest, Md5};
 use sha2::Sha256;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use support::server::{RecordedRequest, Reply, Server};
-use support::{base64, basic, closed_port, http, port_of, redirect, Cmd, Fixtures, Run};
 
 /// The netrc entry most tests use: `alice`/`pw` for 127.0.0.1.
 const ALICE_NETRC: &str = "machine 127.0.0.1 login alice password pw\n";

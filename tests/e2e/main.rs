@@ -1,0 +1,22 @@
+//! The end-to-end tests: one test binary (as ripgrep does), one module per capability, sharing
+//! the harness in [`support`] (run the real `http`/`https` binaries hermetically, a scripted raw
+//! TCP server, output helpers). One binary links the harness and the dependencies once instead
+//! of once per file. Run one module with e.g. `cargo test --test e2e redirects::`.
+
+mod support;
+
+mod auth;
+mod bodies;
+mod cli_core;
+mod cookies;
+mod downloads;
+mod exit_codes;
+mod generated;
+mod items;
+mod output_pretty;
+mod output_wire;
+mod redirects;
+mod server_selftest;
+mod sessions;
+mod terminal_safety;
+mod url;
