@@ -1,4 +1,4 @@
-//! Authentication (issue #4 parts 6–8; checklist A 1, 10–13): Basic, Bearer, Digest as a real
+//! Authentication (RFC 7617, RFC 6750, RFC 7616): Basic, Bearer, Digest as a real
 //! challenge-response verified by the test server, the password prompt (with and without a
 //! terminal), .netrc lookup and its limits across redirects, and secrets kept out of messages.
 
@@ -466,6 +466,28 @@ fn digest_md5() {
     run_digest("MD5");
 }
 
+/// The challenge and its answer travel on one connection: the run's one client keeps it
+/// pooled between the two hops (with and without -v, which prints the 401's body).
+#[test]
+fn digest_round_trip_reuses_the_connection() {
+    for verbose in [false, true] {
+        let srv = digest_server("MD5", "Mufasa", "Circle of Life");
+        let mut args = vec!["-A", "digest", "-a", "Mufasa:Circle of Life"];
+        if verbose {
+            args.push("-v");
+        }
+        let url = srv.url("/dir/index.html");
+        args.push(&url);
+        let r = http().args(args).run();
+        r.success();
+        assert!(r.stdout_str().ends_with("authorized"), "{}", r.describe());
+        let reqs = srv.requests();
+        assert_eq!(reqs.len(), 2);
+        assert_eq!(srv.connections(), 1, "verbose={verbose}: {}", r.describe());
+        assert_eq!(reqs[0].conn, reqs[1].conn);
+    }
+}
+
 #[test]
 fn digest_md5_sess() {
     run_digest("MD5-sess");
@@ -784,7 +806,7 @@ fn netrc_macdef_bodies_are_skipped_not_parsed() {
 
 #[test]
 fn huge_netrc_password_never_crashes_and_errors_name_the_cause() {
-    // A valid entry with a 200 KB password and no final newline (checklist 14). Using it or
+    // A valid entry with a 200 KB password and no final newline. Using it or
     // ignoring it with a warning are both fine; failing must not blame the server's response.
     let fx = Fixtures::new();
     let long = "x".repeat(200_000);

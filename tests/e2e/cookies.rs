@@ -1,4 +1,4 @@
-//! The run's cookie jar across redirect hops (issue #4 part 5; checklist B 15–18), through the
+//! The run's cookie jar across redirect hops (RFC 6265), through the
 //! binary: Set-Cookie on one hop, Cookie on the next, by RFC 6265 rules (host-only, Domain,
 //! Path, Secure, expiry), public-suffix and foreign-Domain super-cookies refused, garbage and
 //! floods capped, and the user's typed `Cookie:` merged into one header on its own origin only.

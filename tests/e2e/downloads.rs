@@ -1,4 +1,4 @@
-//! Downloads and uploads (issue #6; security checklist C 19–28): `--download`, `--output`,
+//! Downloads and uploads (README "Downloads"): `--download`, `--output`,
 //! `--continue`, where the body and the headers go, progress without a terminal, safe and
 //! unique file names, integrity checks, resume rules, and streamed uploads.
 //!
@@ -467,7 +467,7 @@ fn output_without_download_writes_what_would_be_printed_and_nothing_to_stdout() 
 #[test]
 fn output_without_download_counts_as_redirected_even_when_stdout_is_a_terminal() {
     // HTTPie: `--output` without `--download` replaces stdout and is treated as not a
-    // terminal, so the default print is `b` (reference §4.1) and nothing is colored.
+    // terminal, so the default print is `b` (HTTPie's default) and nothing is colored.
     let srv = Server::start(vec![ok_with("X-Marker: m1", "just the body")]);
     let sb = Sandbox::new();
     let url = srv.url("/j");
@@ -1233,7 +1233,7 @@ fn resume_refuses_a_206_that_does_not_start_at_the_file_size() {
 
 #[test]
 fn resume_refuses_a_206_that_stops_before_the_end() {
-    // HTTPie (reference §7): the Content-Range end must be total − 1, else the "completed"
+    // HTTPie (`httpie/downloads.py`): the Content-Range end must be total − 1, else the "completed"
     // file would silently lack its tail.
     let (run, _, content) = resume(b"hello", partial_206("bytes 5-7/11", " wo"));
     run.code_is(1);

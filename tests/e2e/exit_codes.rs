@@ -1,4 +1,4 @@
-//! Exit codes and error reporting (reference §5, checklist 29/33): statuses are responses,
+//! Exit codes and error reporting (HTTPie's exit statuses): statuses are responses,
 //! `--check-status`, usage errors, timeouts, network failures, hostile server framing.
 //! Every error must be one `http: error: ...` line on stderr, never a panic, never a hang.
 

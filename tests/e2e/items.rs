@@ -1,4 +1,4 @@
-//! Request items end to end (reference §2 and Appendix A): what the server receives for each
+//! Request items end to end (HTTPie's request-item syntax): what the server receives for each
 //! kind of item, escapes, nested JSON, and the errors for bad items and missing files.
 
 use crate::support::server::Server;
@@ -180,7 +180,7 @@ fn a12_escaped_separators() {
 
 #[test]
 fn escapes_in_values_and_literal_backslashes() {
-    // §2.2: `\` before a special char escapes it (in values too); before others it is kept.
+    // HTTPie: `\` before a special char escapes it (in values too); before others it is kept.
     let (_, req) = exchange(
         ok(),
         &[
@@ -200,7 +200,7 @@ fn escapes_in_values_and_literal_backslashes() {
 
 #[test]
 fn separator_precedence() {
-    // §2.2: the earliest separator wins, ties go to the longest.
+    // HTTPie: the earliest separator wins, ties go to the longest.
     let (_, req) = exchange(
         ok(),
         &["{url}/", "a=:b", "c=:=d", "e===f", "url:http://x", "g=h:i"],
@@ -263,7 +263,7 @@ fn raw_json_keeps_key_order_and_big_ints() {
 
 #[test]
 fn nested_json_syntax() {
-    // §2.5 verified examples (`--print=B`, offline).
+    // HTTPie's nested-JSON examples (`--print=B`, offline).
     let cases: &[(&[&str], &str)] = &[
         (
             &["category=tools", "search[type]=id", "search[id]:=1"],
@@ -338,7 +338,7 @@ fn nested_json_errors_name_the_item() {
 #[test]
 fn form_keys_are_literal_and_json_scalars_stringified() {
     // A20, except that JSON scalars are written as JSON (`true`), not Python's `True`:
-    // a deliberate fix of HTTPie quirk §10.8 (see README, "Content types").
+    // a deliberate fix of an HTTPie quirk (see README, "Content types").
     let (_, req) = exchange(ok(), &["-f", "{url}/post", "a[b]=1", "n:=1", "t:=true"]);
     assert_eq!(req.body, b"a%5Bb%5D=1&n=1&t=true");
 }

@@ -1,4 +1,4 @@
-//! Output processing (issue #3, reference §4, README "Output processing" and "Output"):
+//! Output processing (README "Output processing" and "Output"):
 //! `--pretty`, `--style`, `NO_COLOR`/`TERM=dumb`, JSON/XML formatting and `--format-options`,
 //! sorted heads, `--print m`, separators, `--stream`, charsets, `--response-mime`, and
 //! Content-Encoding decoding; redirected output stays byte-exact.
@@ -709,7 +709,7 @@ X-Mixed-CASE: 3\r\n\
 Content-Type: text/plain\r\n\
 Content-Length: 2\r\n\r\n";
 
-/// Stable, case-sensitive sort by name (reference §4.3): the status line stays first and
+/// Stable, case-sensitive sort by name (HTTPie's `headers.sort`): the status line stays first and
 /// repeated headers keep their relative order.
 const SORTED_HEAD: &str = "HTTP/1.1 299 Totally Custom Reason\r\n\
 Content-Length: 2\r\n\

@@ -1,4 +1,4 @@
-//! What is printed (reference §4): heads exactly as on the wire, byte-exact bodies, `--print`
+//! What is printed (HTTPie's `--print`): heads exactly as on the wire, byte-exact bodies, `--print`
 //! and its shortcuts, separators between messages, content decoding, `--offline`.
 
 use crate::support::server::{Reply, Server};

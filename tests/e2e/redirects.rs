@@ -1,4 +1,4 @@
-//! Redirects (issue #4 parts 1–4; checklist A 1, 2, 4–7): `--follow`, `--max-redirects`, how
+//! Redirects (RFC 9110 §15.4; secrets bound to their origin): `--follow`, `--max-redirects`, how
 //! `Location` resolves and which ones are refused, method/body rewriting, what `--all` prints,
 //! and the cross-origin rule for Authorization, Cookie, Proxy-Authorization and Host.
 
@@ -114,6 +114,30 @@ fn follow_absolute_path_location() {
         .stdout_is("final")
         .stderr_empty();
     assert_eq!(targets(&srv), ["/start", "/next?x=1"]);
+}
+
+/// Three same-origin redirects and the final answer travel on one TCP connection: the run's
+/// one client keeps it pooled between hops (redirect bodies are read to the end so it can).
+#[test]
+fn same_origin_redirects_reuse_one_connection() {
+    for extra in [None, Some("--all")] {
+        let srv = Server::start(vec![
+            redirect_with_body(302, "/b", "first"),
+            redirect_with_body(301, "/c", "second"),
+            redirect(307, "/d"),
+            Reply::ok("done"),
+        ]);
+        let mut cmd = http();
+        cmd.args(["--follow"]);
+        if let Some(flag) = extra {
+            cmd.args([flag]);
+        }
+        let r = cmd.args([srv.url("/a")]).run();
+        r.success();
+        assert!(r.stdout_str().ends_with("done"), "{}", r.describe());
+        assert_eq!(targets(&srv), ["/a", "/b", "/c", "/d"]);
+        assert_eq!(srv.connections(), 1, "{extra:?}: {}", r.describe());
+    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Named and path sessions (issue #5; checklist B 15–18, F 37–38), through the real binary:
+//! Named and path sessions (README "Sessions"), through the real binary:
 //! cookies, headers and auth kept between runs and sent again; HTTPie 3.2 session files (hand
-//! written from the reference §6.2, and produced by HTTPie itself when `python3 -m httpie`
+//! written in HTTPie 3.2's documented layout, and produced by HTTPie itself when `python3 -m httpie`
 //! works) and its older layouts; `--session-read-only` and `--offline`; name, path and Host
 //! validation; file modes; corrupt files left alone; eight concurrent runs; cookies that never
 //! reach another host.
@@ -261,7 +261,7 @@ fn leftovers(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// HTTPie 3.2.4's own session file, as reference §6.2 shows it (one key per line, as it
+/// HTTPie 3.2.4's own session file, as HTTPie's docs show it (one key per line, as it
 /// really writes it). `sid` is bound to `localhost` (Python writes `localhost.local`); `c1`
 /// and `c2` came from a typed `Cookie:` header and are unbound (`domain: ""`).
 const HTTPIE_324_FILE: &str = r#"{
@@ -558,7 +558,7 @@ fn an_unset_header_item_sends_no_header() {
 
 #[test]
 fn what_is_not_stored() {
-    // §6.3: no Content-*, no If-*, no default User-Agent, no Cookie header (cookies go to the
+    // HTTPie's rule: no Content-*, no If-*, no default User-Agent, no Cookie header (cookies go to the
     // jar); the request's other defaults (Host, Accept-Encoding) are not typed and not kept.
     let env = Env::new();
     let srv = app();
@@ -745,7 +745,7 @@ fn control_bytes_in_set_cookie_never_reach_the_file() {
     }
 }
 
-// ---- Cookies never go to another host (checklist 15) -----------------------------------------
+// ---- Cookies never go to another host (RFC 6265 §5.4)--------------------------------------
 
 #[test]
 fn a_session_cookie_is_not_sent_to_another_host_after_a_redirect() {

@@ -1,5 +1,5 @@
-//! Nothing a server sends may drive the user's terminal (security checklist item 35, README
-//! "Output processing"), and binary bodies are never dumped to it (reference §4.5).
+//! Nothing a server sends may drive the user's terminal (README
+//! "Output processing"), and binary bodies are never dumped to it (HTTPie's binary-data note).
 //!
 //! With `COURIER_ASSUME_TTY=stdout`, hostile status lines, header values and bodies must come
 //! out with no raw ESC except our own SGR color sequences, no BEL/BS/DEL or other C0 control
@@ -78,7 +78,7 @@ fn assert_visible(r: &Run, escapes: &[&str], marker: &str) {
 const ESC_FORMS: &[&str] = &["\\x1b", "\\u001b", "\\u{1b}", "\\e", "^["];
 const CSI_FORMS: &[&str] = &["\\u{9b}", "\\u009b", "\\x9b", "\\xc2\\x9b", "\u{fffd}"];
 
-/// Every hostile sequence of checklist item 35 in one text body.
+/// Every hostile terminal sequence (ECMA-48 C0 and C1 controls, OSC, DCS) in one text body.
 const HOSTILE_TEXT: &[u8] = b"title:\x1b]0;pwned\x07\n\
 clip:\x1b]52;c;ZXZpbA==\x07\n\
 clear:\x1b[2J\x1bc\n\
