@@ -47,19 +47,15 @@ fn run(
     decide(&policy, state, sent, &head(response), "0a4f113b")
 }
 
+/// The decision on the first hop of `s`, following up to 5 redirects, without .netrc.
+fn first_hop(s: &RequestSpec, response: &str) -> Decision {
+    run(s, follow(5), None, HopState::default(), s, response).unwrap()
+}
+
 #[test]
 fn a_plain_response_is_done() {
     let s = spec("http://a.test/", None, &[]);
-    let d = run(
-        &s,
-        follow(5),
-        None,
-        HopState::default(),
-        &s,
-        "HTTP/1.1 200 OK",
-    )
-    .unwrap();
-    assert!(matches!(d, Decision::Done));
+    assert!(matches!(first_hop(&s, "HTTP/1.1 200 OK"), Decision::Done));
 }
 
 #[test]
@@ -72,22 +68,16 @@ fn redirects_only_when_following() {
     };
     let d = run(&s, off, None, HopState::default(), &s, moved).unwrap();
     assert!(matches!(d, Decision::Done));
-    let d = run(&s, follow(5), None, HopState::default(), &s, moved).unwrap();
+    let d = first_hop(&s, moved);
     let Decision::Redirect(next) = d else {
         panic!("expected a redirect, got {d:?}")
     };
     assert_eq!(next.url.as_str(), "http://a.test/y");
     // A 3xx without Location is an answer, not a redirect.
-    let d = run(
-        &s,
-        follow(5),
-        None,
-        HopState::default(),
-        &s,
-        "HTTP/1.1 302 Found",
-    )
-    .unwrap();
-    assert!(matches!(d, Decision::Done));
+    assert!(matches!(
+        first_hop(&s, "HTTP/1.1 302 Found"),
+        Decision::Done
+    ));
 }
 
 #[test]
