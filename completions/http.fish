@@ -19,6 +19,12 @@ complete -c http -s A -l auth-type -d 'The authentication scheme: basic, digest 
 digest\t''
 bearer\t''"
 complete -c http -l timeout -d 'Seconds of silence allowed between bytes (connect included); 0 waits forever' -r
+complete -c http -l connect-timeout -d 'Seconds allowed to connect (DNS, TCP and TLS, proxy included); default: --timeout, else 30' -r
+complete -c http -l max-time -d 'Seconds the whole run may take, every redirect hop included; exit 2 when exceeded' -r
+complete -c http -l max-headers -d 'Most response headers to accept (0: no limit of ours; the engine stops at 128)' -r
+complete -c http -l resolve -d 'Connect to ADDR for HOST:PORT, keeping HOST for the Host header and TLS (as curl)' -r
+complete -c http -l unix-socket -d 'Talk HTTP over this Unix domain socket (the URL\'s host is only the Host header)' -r -F
+complete -c http -l interface -d 'Connect from this local address, or from the address of this interface (as curl)' -r
 complete -c http -l max-redirects -d 'With --follow: how many redirects to follow; one more ends with exit status 6' -r
 complete -c http -l default-scheme -d 'The scheme for URLs typed without one (the `https` program always uses https)' -r
 complete -c http -s j -l json -d 'Serialize data items as a JSON object (the default); also sets JSON Accept/Content-Type headers when there is no data'
@@ -38,6 +44,8 @@ complete -c http -s d -l download -d 'Save the response body to a file (named by
 complete -c http -s c -l continue -d 'Resume an interrupted --download into the --output file (Range: bytes=N-)'
 complete -c http -l ignore-netrc -d 'Don\'t read credentials from .netrc ($NETRC or ~/.netrc)'
 complete -c http -l offline -d 'Build and print the request without sending it'
+complete -c http -s 4 -l ipv4 -d 'Connect over IPv4 only'
+complete -c http -s 6 -l ipv6 -d 'Connect over IPv6 only'
 complete -c http -s F -l follow -d 'Follow redirects (3xx with a Location), never carrying credentials or cookies to another origin'
 complete -c http -l check-status -d 'Exit with 3, 4 or 5 for a 3xx, 4xx or 5xx response'
 complete -c http -l path-as-is -d 'Send the URL path exactly as typed (no `..` or `.` folding)'

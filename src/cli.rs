@@ -189,6 +189,30 @@ pub struct Args {
     /// Seconds of silence allowed between bytes (connect included); 0 waits forever.
     #[arg(long, value_name = "SECONDS", help_heading = "Network")]
     pub timeout: Option<f64>,
+    /// Seconds allowed to connect (DNS, TCP and TLS, proxy included); default: --timeout, else 30.
+    #[arg(long, value_name = "SECONDS", help_heading = "Network")]
+    pub connect_timeout: Option<f64>,
+    /// Seconds the whole run may take, every redirect hop included; exit 2 when exceeded.
+    #[arg(long, value_name = "SECONDS", help_heading = "Network")]
+    pub max_time: Option<f64>,
+    /// Most response headers to accept (0: no limit of ours; the engine stops at 128).
+    #[arg(long, value_name = "N", help_heading = "Network")]
+    pub max_headers: Option<u64>,
+    /// Connect to ADDR for HOST:PORT, keeping HOST for the Host header and TLS (as curl).
+    #[arg(long, value_name = "HOST:PORT:ADDR", action = ArgAction::Append, help_heading = "Network")]
+    pub resolve: Vec<String>,
+    /// Connect over IPv4 only.
+    #[arg(short = '4', long, conflicts_with = "ipv6", help_heading = "Network")]
+    pub ipv4: bool,
+    /// Connect over IPv6 only.
+    #[arg(short = '6', long, help_heading = "Network")]
+    pub ipv6: bool,
+    /// Talk HTTP over this Unix domain socket (the URL's host is only the Host header).
+    #[arg(long, value_name = "PATH", help_heading = "Network")]
+    pub unix_socket: Option<std::path::PathBuf>,
+    /// Connect from this local address, or from the address of this interface (as curl).
+    #[arg(long, value_name = "ADDR|NAME", help_heading = "Network")]
+    pub interface: Option<String>,
     /// Follow redirects (3xx with a Location), never carrying credentials or cookies to
     /// another origin.
     #[arg(short = 'F', long, help_heading = "Network")]

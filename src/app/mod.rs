@@ -218,7 +218,7 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
         print_offline(&spec, plan.set, &printer, &plan.display)?;
         return Ok(ExitStatus::Success);
     }
-    let client = Transport::new(&opts.client);
+    let client = Transport::new(&opts.client)?;
     let outcome = Exchanger {
         client: &client,
         netrc: netrc.as_ref(),

@@ -5,6 +5,7 @@
 //! `--download`, `-o` without `-d` is redirected output. Nothing outside this layer and the CLI
 //! names `cli::Args`; the rest of the program sees only [`Options`].
 
+mod net;
 mod print;
 
 use std::time::Duration;
@@ -16,6 +17,7 @@ use crate::cli::{Args, CliAuthType};
 use crate::download::DownloadOptions;
 use crate::items::{self, Item};
 
+pub use net::{Addressing, Interface, IpFamily, LimitSource, ResolveEntry};
 pub use print::{OutputTarget, PrintPlan, Quiet};
 
 /// Which standard streams are terminals (detected at the edge, passed in as data).
@@ -79,10 +81,18 @@ pub struct RequestInput {
 
 /// How to connect. Every connection option (TLS, proxies, addressing) lands here and in the
 /// transport, nowhere else.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClientOptions {
-    /// Longest silence allowed between bytes (and for connecting); `None` waits forever.
+    /// Longest silence allowed between bytes (`--timeout`); `None` waits forever.
     pub timeout: Option<Duration>,
+    /// Longest time to connect (DNS, TCP, TLS, proxy), and which option set it.
+    pub connect_timeout: Duration,
+    pub connect_source: LimitSource,
+    /// Wall-clock budget of the whole run (`--max-time`).
+    pub max_time: Option<Duration>,
+    /// Most response headers accepted (`--max-headers`).
+    pub max_headers: Option<usize>,
+    pub addressing: Addressing,
 }
 
 /// How redirects are handled.
@@ -116,7 +126,7 @@ pub struct Policies {
 pub fn resolve(args: &Args, env: &Env, https_program: bool) -> Result<Options> {
     check_continue(args.resume, args.download)?;
     let request = request_input(args, env.terminals, https_program)?;
-    let client = client_options(args.timeout)?;
+    let client = client_options(args)?;
     let print = print::plan(args, env)?;
     let policy = policies(args, env.terminals);
     Ok(Options {
@@ -196,9 +206,23 @@ pub fn seconds(flag: &str, value: Option<f64>) -> Result<Option<Duration>> {
     Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
 }
 
-fn client_options(timeout: Option<f64>) -> Result<ClientOptions> {
+fn client_options(args: &Args) -> Result<ClientOptions> {
+    let timeout = seconds("timeout", args.timeout)?;
+    let (connect_timeout, connect_source) =
+        net::connect_limit(seconds("connect-timeout", args.connect_timeout)?, timeout);
     Ok(ClientOptions {
-        timeout: seconds("timeout", timeout)?,
+        timeout,
+        connect_timeout,
+        connect_source,
+        max_time: seconds("max-time", args.max_time)?,
+        max_headers: net::max_headers(args.max_headers)?,
+        addressing: net::addressing(
+            &args.resolve,
+            args.ipv4,
+            args.ipv6,
+            args.unix_socket.as_ref(),
+            args.interface.as_deref(),
+        )?,
     })
 }
 

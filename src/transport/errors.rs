@@ -11,6 +11,10 @@ use std::io;
 use std::time::Duration;
 
 use crate::exit::ExitStatus;
+use crate::options::LimitSource;
+
+/// The HTTP engine (ureq-proto) refuses a response head with more header lines than this.
+pub const ENGINE_MAX_HEADERS: usize = ureq_proto::client::MAX_RESPONSE_HEADERS;
 
 /// How far the exchange had got when it failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,12 +42,17 @@ pub enum TransportError {
         authority: String,
         detail: String,
     },
-    /// No connection within the connect timeout (DNS + TCP + TLS).
+    /// No connection within the connect timeout (DNS + TCP + TLS), set by `source`.
     ConnectTimeout {
         secs: String,
+        source: LimitSource,
     },
     /// The server went silent longer than `--timeout`.
     IdleTimeout {
+        secs: String,
+    },
+    /// The run took longer than `--max-time`.
+    MaxTime {
         secs: String,
     },
     /// The TLS handshake or the TLS layer failed; `reason` is rustls's.
@@ -63,6 +72,11 @@ pub enum TransportError {
     Protocol {
         authority: String,
         detail: String,
+    },
+    /// The response has more header lines than `--max-headers` (or the engine's own limit).
+    TooManyHeaders {
+        authority: String,
+        limit: usize,
     },
     /// The response head is larger than we accept.
     HeadTooLarge {
@@ -97,9 +111,9 @@ impl TransportError {
     /// The exit status: 2 for every timeout (HTTPie), 1 otherwise.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            TransportError::ConnectTimeout { .. } | TransportError::IdleTimeout { .. } => {
-                ExitStatus::Timeout
-            }
+            TransportError::ConnectTimeout { .. }
+            | TransportError::IdleTimeout { .. }
+            | TransportError::MaxTime { .. } => ExitStatus::Timeout,
             _ => ExitStatus::Error,
         }
     }
@@ -148,9 +162,31 @@ impl fmt::Display for TransportError {
             T::Unreachable { authority, detail } => {
                 write!(f, "Couldn't connect to {authority}: {detail}")
             }
-            T::ConnectTimeout { secs } | T::IdleTimeout { secs } => {
-                write!(f, "Request timed out ({secs}s).")
+            T::ConnectTimeout { secs, source } => {
+                let by = match source {
+                    LimitSource::ConnectTimeout => format!("--connect-timeout={secs}"),
+                    LimitSource::Timeout => format!("--timeout={secs}"),
+                    LimitSource::Default => "the default; see --connect-timeout".into(),
+                };
+                write!(f, "Connection timed out after {secs}s ({by}).")
             }
+            T::IdleTimeout { secs } => {
+                write!(
+                    f,
+                    "Request timed out: no data for {secs}s (--timeout={secs})."
+                )
+            }
+            T::MaxTime { secs } => {
+                write!(
+                    f,
+                    "The run took longer than --max-time={secs} and was stopped."
+                )
+            }
+            T::TooManyHeaders { authority, limit } => write!(
+                f,
+                "Too many response headers from {authority}: got more than {limit} headers \
+                 (--max-headers)"
+            ),
             T::Tls { authority, reason } => {
                 write!(f, "TLS or protocol error with {authority}: {reason}")
             }
@@ -210,31 +246,63 @@ impl fmt::Display for LocalReadFailure {
 
 impl std::error::Error for LocalReadFailure {}
 
+/// The time limits of a run, to say which one was hit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// `--timeout`: the longest silence.
+    pub idle: Option<Duration>,
+    pub connect: Duration,
+    pub connect_source: LimitSource,
+    /// `--max-time`.
+    pub max_time: Option<Duration>,
+}
+
 /// Where the failure happened, for the message and the phase.
 pub struct Context<'a> {
     /// host:port.
     pub authority: &'a str,
-    pub timeout: Option<Duration>,
+    pub limits: &'a Limits,
     pub phase: Phase,
 }
 
-/// The connect timeout used when `--timeout` is not given, in seconds as the user reads them.
-const DEFAULT_CONNECT_SECS: &str = "30";
+fn secs(d: Option<Duration>) -> String {
+    d.map(|t| format_secs(t.as_secs_f64())).unwrap_or_default()
+}
+
+impl Context<'_> {
+    fn connect_timeout(&self) -> TransportError {
+        TransportError::ConnectTimeout {
+            secs: secs(Some(self.limits.connect)),
+            source: self.limits.connect_source,
+        }
+    }
+
+    fn idle_timeout(&self) -> TransportError {
+        TransportError::IdleTimeout {
+            secs: secs(self.limits.idle),
+        }
+    }
+
+    /// `--max-time` was hit.
+    pub fn max_time(&self) -> TransportError {
+        TransportError::MaxTime {
+            secs: secs(self.limits.max_time),
+        }
+    }
+}
 
 /// Classifies a ureq error.
 pub fn classify(err: ureq::Error, at: &Context) -> TransportError {
     use ureq::Error as E;
     let authority = at.authority.to_string();
-    let secs = || {
-        at.timeout
-            .map(|t| format_secs(t.as_secs_f64()))
-            .unwrap_or_else(|| DEFAULT_CONNECT_SECS.into())
-    };
     match err {
-        E::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
-            TransportError::ConnectTimeout { secs: secs() }
-        }
-        E::Timeout(_) => TransportError::IdleTimeout { secs: secs() },
+        E::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => at.connect_timeout(),
+        E::Timeout(ureq::Timeout::Global) => at.max_time(),
+        E::Timeout(_) => at.idle_timeout(),
+        E::Protocol(ureq_proto::Error::HttpParseTooManyHeaders) => TransportError::TooManyHeaders {
+            authority,
+            limit: ENGINE_MAX_HEADERS,
+        },
         E::HostNotFound => TransportError::Dns {
             host: host_of(at.authority).to_string(),
             detail: "no usable address".into(),
@@ -300,16 +368,10 @@ fn classify_io(io: io::Error, at: &Context) -> TransportError {
             phase: at.phase,
         },
         K::InvalidData => TransportError::Protocol { authority, detail },
-        K::TimedOut => {
-            let secs = at
-                .timeout
-                .map(|t| format_secs(t.as_secs_f64()))
-                .unwrap_or_else(|| DEFAULT_CONNECT_SECS.into());
-            match at.phase {
-                Phase::Request => TransportError::ConnectTimeout { secs },
-                _ => TransportError::IdleTimeout { secs },
-            }
-        }
+        K::TimedOut => match at.phase {
+            Phase::Request => at.connect_timeout(),
+            _ => at.idle_timeout(),
+        },
         _ => TransportError::Other { authority, detail },
     }
 }
@@ -337,10 +399,17 @@ pub fn format_secs(secs: f64) -> String {
 mod tests {
     use super::*;
 
+    const LIMITS: Limits = Limits {
+        idle: Some(Duration::from_secs(3)),
+        connect: Duration::from_secs(5),
+        connect_source: LimitSource::ConnectTimeout,
+        max_time: Some(Duration::from_millis(2500)),
+    };
+
     fn at(phase: Phase) -> Context<'static> {
         Context {
             authority: "h.test:80",
-            timeout: Some(Duration::from_secs(3)),
+            limits: &LIMITS,
             phase,
         }
     }
@@ -360,7 +429,10 @@ mod tests {
         );
         assert!(matches!(idle, TransportError::IdleTimeout { .. }));
         assert_eq!(idle.exit_status(), ExitStatus::Timeout);
-        assert_eq!(idle.to_string(), "Request timed out (3s).");
+        assert_eq!(
+            idle.to_string(),
+            "Request timed out: no data for 3s (--timeout=3)."
+        );
         assert!(idle.is_retryable());
         let connect = classify(
             ureq::Error::Timeout(ureq::Timeout::Connect),
@@ -368,6 +440,27 @@ mod tests {
         );
         assert!(matches!(connect, TransportError::ConnectTimeout { .. }));
         assert_eq!(connect.phase(), Some(Phase::Request));
+        assert_eq!(
+            connect.to_string(),
+            "Connection timed out after 5s (--connect-timeout=5)."
+        );
+        let whole = classify(
+            ureq::Error::Timeout(ureq::Timeout::Global),
+            &at(Phase::Body),
+        );
+        assert_eq!(whole.exit_status(), ExitStatus::Timeout);
+        assert_eq!(
+            whole.to_string(),
+            "The run took longer than --max-time=2.5 and was stopped."
+        );
+        let too_many = classify(
+            ureq::Error::Protocol(ureq_proto::Error::HttpParseTooManyHeaders),
+            &at(Phase::Head),
+        );
+        assert!(matches!(
+            too_many,
+            TransportError::TooManyHeaders { limit: 128, .. }
+        ));
     }
 
     #[test]

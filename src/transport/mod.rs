@@ -6,6 +6,7 @@
 //! header of its own (the spec holds them all, in the user's case), and timeouts are set.
 
 pub mod errors;
+mod net;
 pub mod recorder;
 pub mod redirect;
 pub mod upload;
@@ -14,24 +15,25 @@ use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
 use ureq::http;
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    ConnectProxyConnector, Connector, NextTimeout, RustlsConnector, TcpConnector,
+    ConnectProxyConnector, Connector, RustlsConnector, TcpConnector,
 };
 use ureq::{Agent, SendBody};
 
-use crate::options::ClientOptions;
+use crate::options::{ClientOptions, IpFamily};
 use crate::spec::RequestSpec;
 use crate::wire::ResponseHead;
-use errors::{DnsFailure, Phase, TransportError};
+use errors::{Limits, Phase, TransportError};
+use net::{NetConnector, NetResolver};
 use recorder::{lock, HeadHook, RecordingConnector, SharedTape};
 
 /// The largest request head we send. ureq writes the head into one output buffer; a bigger
 /// head would fail there with a message about the response, so it is refused up front.
 pub const MAX_REQUEST_HEAD: usize = 1024 * 1024;
 
-/// How long to wait for a connection when `--timeout` is not given.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest response head we read (status line and headers). A header flood ends here with
+/// a clear error, in bounded memory (ureq's default, made explicit).
+pub const MAX_RESPONSE_HEAD: usize = 64 * 1024;
 
 /// What the exchange loop needs from a protocol engine: send one request, get its head and a
 /// body stream. One client serves a whole run, so hops to the same origin reuse its pooled
@@ -71,13 +73,21 @@ pub struct Timings {
 pub struct Transport {
     agent: Agent,
     tape: SharedTape,
-    timeout: Option<Duration>,
+    limits: Limits,
+    /// When `--max-time` runs out, counted from the client's creation.
+    deadline: Option<Instant>,
+    max_headers: Option<usize>,
 }
 
 impl Transport {
-    pub fn new(options: &ClientOptions) -> Transport {
-        let timeout = options.timeout;
-        let connect = timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    pub fn new(options: &ClientOptions) -> anyhow::Result<Transport> {
+        let limits = Limits {
+            idle: options.timeout,
+            connect: options.connect_timeout,
+            connect_source: options.connect_source,
+            max_time: options.max_time,
+        };
+        let address = &options.addressing;
         let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -86,25 +96,49 @@ impl Transport {
             .accept_encoding("")
             .proxy(None)
             .allow_non_standard_methods(true)
-            .timeout_resolve(Some(connect))
-            .timeout_connect(Some(connect))
-            .timeout_per_read(timeout)
-            .timeout_per_write(timeout)
+            .timeout_resolve(Some(options.connect_timeout))
+            .timeout_connect(Some(options.connect_timeout))
+            .timeout_per_read(options.timeout)
+            .timeout_per_write(options.timeout)
+            .max_response_header_size(MAX_RESPONSE_HEAD)
+            .ip_family(match address.family {
+                IpFamily::Any => ureq::config::IpFamily::Any,
+                IpFamily::V4 => ureq::config::IpFamily::Ipv4Only,
+                IpFamily::V6 => ureq::config::IpFamily::Ipv6Only,
+            })
             .output_buffer_size(MAX_REQUEST_HEAD + 64 * 1024)
             // Matches the download loop's chunk: half as many reads and writes per GiB.
             .input_buffer_size(256 * 1024)
             .build();
+        let bind = match &address.interface {
+            Some(interface) => {
+                net::local_addresses(interface).map_err(|e| anyhow::anyhow!("--interface: {e}"))?
+            }
+            None => Vec::new(),
+        };
         let tape = SharedTape::default();
-        let connector =
-            ().chain(ConnectProxyConnector::default())
-                .chain(TcpConnector::default())
-                .chain(RustlsConnector::default())
-                .chain(RecordingConnector { tape: tape.clone() });
-        Transport {
-            agent: Agent::with_parts(config, connector, MarkingResolver::default()),
+        let connector = ()
+            .chain(ConnectProxyConnector::default())
+            .chain(NetConnector {
+                unix_socket: address.unix_socket.clone(),
+                bind,
+            })
+            .chain(TcpConnector::default())
+            .chain(RustlsConnector::default())
+            .chain(RecordingConnector { tape: tape.clone() });
+        let resolver = NetResolver {
+            overrides: address.resolve.clone(),
+            family: address.family,
+            unix_socket: address.unix_socket.is_some(),
+            inner: Default::default(),
+        };
+        Ok(Transport {
+            agent: Agent::with_parts(config, connector, resolver),
             tape,
-            timeout,
-        }
+            limits,
+            deadline: options.max_time.map(|t| Instant::now() + t),
+            max_headers: options.max_headers,
+        })
     }
 
     fn request(
@@ -150,8 +184,20 @@ impl Client for Transport {
                 limit: MAX_REQUEST_HEAD,
             });
         }
-        let request = self.request(spec, body)?;
         let authority = authority_with_port(&spec.url);
+        let mut request = self.request(spec, body)?;
+        if let Some(deadline) = self.deadline {
+            // Every hop gets what is left of the run's budget.
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(self.context(&authority, Phase::Request).max_time());
+            }
+            request = self
+                .agent
+                .configure_request(request)
+                .timeout_global(Some(left))
+                .build();
+        }
         lock(&self.tape).reset(on_request_head);
         let response = self.agent.run(request).map_err(|e| {
             // Bytes of a head had arrived: the server had begun to answer.
@@ -170,12 +216,15 @@ impl Client for Transport {
             authority: authority.clone(),
             detail: e.to_string(),
         })?;
+        if let Some(limit) = self.max_headers.filter(|n| head.headers.len() > *n) {
+            return Err(TransportError::TooManyHeaders { authority, limit });
+        }
         Ok(Response {
             head,
             body: Box::new(BodyReader {
                 inner: response.into_body().into_reader(),
                 authority,
-                timeout: self.timeout,
+                limits: self.limits,
             }),
             timings: Timings {
                 head: started.elapsed(),
@@ -185,10 +234,10 @@ impl Client for Transport {
 }
 
 impl Transport {
-    fn context<'a>(&self, authority: &'a str, phase: Phase) -> errors::Context<'a> {
+    fn context<'a>(&'a self, authority: &'a str, phase: Phase) -> errors::Context<'a> {
         errors::Context {
             authority,
-            timeout: self.timeout,
+            limits: &self.limits,
             phase,
         }
     }
@@ -198,7 +247,7 @@ impl Transport {
 struct BodyReader<R> {
     inner: R,
     authority: String,
-    timeout: Option<Duration>,
+    limits: Limits,
 }
 
 impl<R: Read> Read for BodyReader<R> {
@@ -210,29 +259,10 @@ impl<R: Read> Read for BodyReader<R> {
             let kind = e.kind();
             let at = errors::Context {
                 authority: &self.authority,
-                timeout: self.timeout,
+                limits: &self.limits,
                 phase: Phase::Body,
             };
             io::Error::new(kind, errors::classify_read(e, &at))
-        })
-    }
-}
-
-/// ureq's resolver, with its failures marked as DNS failures (see [`DnsFailure`]), so they are
-/// told apart from connection errors by type, not by the OS's wording.
-#[derive(Debug, Default)]
-struct MarkingResolver(DefaultResolver);
-
-impl Resolver for MarkingResolver {
-    fn resolve(
-        &self,
-        uri: &http::Uri,
-        config: &ureq::config::Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        self.0.resolve(uri, config, timeout).map_err(|e| match e {
-            ureq::Error::Io(io) => ureq::Error::Io(io::Error::other(DnsFailure(io))),
-            other => other,
         })
     }
 }

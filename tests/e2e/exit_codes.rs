@@ -130,7 +130,7 @@ fn timeout_exits_2() {
     r.code_is(2);
     assert_eq!(
         r.single_error_line(),
-        "http: error: Request timed out (1s)."
+        "http: error: Request timed out: no data for 1s (--timeout=1)."
     );
     assert!(
         r.elapsed >= Duration::from_millis(900) && r.elapsed < Duration::from_secs(6),
@@ -150,7 +150,7 @@ fn timeout_while_waiting_for_the_rest_of_the_headers() {
     r.code_is(2);
     assert_eq!(
         r.single_error_line(),
-        "http: error: Request timed out (1s)."
+        "http: error: Request timed out: no data for 1s (--timeout=1)."
     );
 }
 
@@ -161,7 +161,7 @@ fn fractional_timeout_is_accepted() {
     r.code_is(2);
     assert_eq!(
         r.single_error_line(),
-        "http: error: Request timed out (0.5s)."
+        "http: error: Request timed out: no data for 0.5s (--timeout=0.5)."
     );
     assert!(r.elapsed < Duration::from_secs(4));
 }

@@ -13,6 +13,7 @@ mod downloads;
 mod exit_codes;
 mod generated;
 mod items;
+mod network;
 mod output_pretty;
 mod output_wire;
 mod redirects;

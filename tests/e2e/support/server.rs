@@ -137,6 +137,8 @@ pub fn http_response(head: &str, body: &[u8]) -> Vec<u8> {
 pub struct RecordedRequest {
     /// Index of the connection (in accept order, from 0) that carried it.
     pub conn: usize,
+    /// The client's address on that connection (`None` for requests parsed from output).
+    pub peer: Option<SocketAddr>,
     /// Every byte of this request as received (head, framing, body).
     pub raw: Vec<u8>,
     /// The head as text (lossy UTF-8), request line through the terminating blank line included
@@ -213,6 +215,7 @@ impl RecordedRequest {
             .unwrap_or(bytes.len());
         RecordedRequest {
             conn: usize::MAX,
+            peer: None,
             raw: bytes.to_vec(),
             head: String::from_utf8_lossy(&bytes[..head_end]).into_owned(),
             body: bytes[head_end..].to_vec(),
@@ -377,7 +380,7 @@ impl Drop for Server {
 fn accept_loop(listener: TcpListener, sh: Arc<Shared>) {
     while !sh.shutdown.load(Ordering::SeqCst) {
         match listener.accept() {
-            Ok((stream, _)) => {
+            Ok((stream, peer)) => {
                 let conn = {
                     let mut st = sh.state.lock().unwrap();
                     st.connections += 1;
@@ -389,6 +392,7 @@ fn accept_loop(listener: TcpListener, sh: Arc<Shared>) {
                 thread::spawn(move || {
                     let mut c = Conn {
                         stream,
+                        peer: Some(peer),
                         sh: sh2,
                         conn,
                         busy: true,
@@ -411,6 +415,7 @@ fn accept_loop(listener: TcpListener, sh: Arc<Shared>) {
 
 struct Conn {
     stream: TcpStream,
+    peer: Option<SocketAddr>,
     sh: Arc<Shared>,
     conn: usize,
     busy: bool,
@@ -563,6 +568,7 @@ impl Conn {
         };
         RecordedRequest {
             conn: self.conn,
+            peer: self.peer,
             raw,
             head,
             body,
