@@ -3,6 +3,8 @@
 //! `-h` is `--headers` (HTTPie's choice), so clap's own `-h` is switched off and help lives on
 //! `--help` only. Long options may be abbreviated to any unique prefix, as with argparse.
 
+use std::ffi::OsString;
+
 use clap::{ArgAction, Parser};
 
 /// `--pretty` values (mapped to the display's own type by the options layer).
@@ -248,6 +250,42 @@ pub struct Args {
     /// Print help.
     #[arg(long, action = ArgAction::Help, help_heading = "Troubleshooting")]
     pub help: Option<bool>,
+}
+
+/// Parses the command line; `Err` is the exit status when there is nothing to run: help or
+/// the version was printed (0), or a usage error was reported in one line (1).
+pub fn parse(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
+    // `--version` prints the bare version, as HTTPie does, so scripts can compare it.
+    if argv.iter().skip(1).any(|a| a == "--version") {
+        println!("{}", env!("CARGO_PKG_VERSION"));
+        return Err(0);
+    }
+    Args::try_parse_from(argv).map_err(|e| {
+        use clap::error::ErrorKind;
+        match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = e.print();
+                0
+            }
+            ErrorKind::MissingRequiredArgument => {
+                eprintln!("{prog}: error: a URL is required: {prog} [METHOD] URL [REQUEST_ITEM ...] (see '{prog} --help')");
+                crate::exit::ExitStatus::Error.code()
+            }
+            _ => {
+                let text = e.to_string();
+                let message: Vec<&str> = text
+                    .lines()
+                    .take_while(|l| !l.starts_with("Usage:"))
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+                    .collect();
+                let message = message.join(" ");
+                let message = message.strip_prefix("error: ").unwrap_or(&message);
+                eprintln!("{prog}: error: {message} (see '{prog} --help')");
+                crate::exit::ExitStatus::Error.code()
+            }
+        }
+    })
 }
 
 const REQUEST_ITEMS_HELP: &str = "\

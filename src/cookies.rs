@@ -552,7 +552,7 @@ fn path_matches(request_path: &str, cookie_path: &str) -> bool {
 /// `host:port` → `host`, `[v6]:port` → `[v6]`, bare `v6` → `[v6]`.
 fn strip_port(host: &str) -> String {
     match crate::url_input::split_host_port(host).0 {
-        bare_v6 if bare_v6.contains(':') && !bare_v6.starts_with('[') => format!("[{bare_v6}]"),
+        bare_v6 if bare_v6.parse::<std::net::Ipv6Addr>().is_ok() => format!("[{bare_v6}]"),
         host => host.to_owned(),
     }
 }
@@ -599,6 +599,15 @@ fn stored_domain(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ports_are_stripped_and_bare_ipv6_bracketed() {
+        assert_eq!(strip_port("example.org:8080"), "example.org");
+        assert_eq!(strip_port("[::1]:8080"), "[::1]");
+        assert_eq!(strip_port("::1"), "[::1]");
+        assert_eq!(strip_port("h:x"), "h:x");
+        assert_eq!(strip_port("example.org"), "example.org");
+    }
 
     fn url(s: &str) -> Url {
         Url::parse(s).expect("test URL")

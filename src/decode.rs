@@ -6,6 +6,7 @@ use std::io::{self, Read};
 
 use anyhow::{bail, Result};
 
+use crate::transport::errors::TransportError;
 use crate::wire::ResponseHead;
 
 /// More stacked encodings than this is an attack, not a server (curl uses the same cap).
@@ -182,11 +183,11 @@ impl Read for Lazy {
     }
 }
 
-/// Errors from the connection below (timeouts, resets) come wrapped by ureq, or are the
-/// kinds a socket produces; everything else met while decoding is bad data.
+/// Errors from the connection below (timeouts, resets) arrive classified by the transport, or
+/// are the kinds a socket produces; everything else met while decoding is bad data.
 fn is_connection_error(e: &io::Error) -> bool {
     e.get_ref()
-        .is_some_and(|inner| inner.is::<ureq::Error>() || inner.is::<DecodeError>())
+        .is_some_and(|inner| inner.is::<TransportError>() || inner.is::<DecodeError>())
         || matches!(
             e.kind(),
             io::ErrorKind::ConnectionReset

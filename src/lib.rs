@@ -25,6 +25,7 @@ mod nested_json;
 mod options;
 mod output;
 mod pretty;
+mod progress;
 mod session;
 mod spec;
 mod stdin;

@@ -93,6 +93,8 @@ struct State {
     /// While an exchange may turn out to be an intermediate one (a redirect, an auth
     /// challenge), its output is held here.
     held: Option<Held>,
+    /// Holding failed once (no temporary file could be made): output is shown as it goes.
+    hold_failed: bool,
 }
 
 /// Held output stays in memory up to this size; past it, it goes to an unnamed temporary file,
@@ -116,16 +118,22 @@ impl Held {
         }
     }
 
-    fn push(&mut self, bytes: &[u8]) -> io::Result<()> {
+    /// Holds `bytes`; `Ok(false)` when they do not fit in memory and no temporary file can be
+    /// made for them (then nothing was held).
+    fn push(&mut self, bytes: &[u8]) -> io::Result<bool> {
         if self.spill.is_none() && self.memory.len() + bytes.len() <= HOLD_IN_MEMORY {
             self.memory.extend_from_slice(bytes);
-            return Ok(());
+            return Ok(true);
         }
         let file = match &mut self.spill {
             Some(file) => file,
-            None => self.spill.insert(tempfile::tempfile()?),
+            None => match tempfile::tempfile() {
+                Ok(file) => self.spill.insert(file),
+                Err(_) => return Ok(false),
+            },
         };
-        file.write_all(bytes)
+        file.write_all(bytes)?;
+        Ok(true)
     }
 
     /// Bytes held in memory (the rest is in the temporary file).
@@ -150,6 +158,7 @@ impl Printer {
                 prev_with_body: false,
                 closed: false,
                 held: None,
+                hold_failed: false,
             })),
         }
     }
@@ -190,7 +199,7 @@ impl Printer {
     /// intermediate requests anyway).
     pub fn hold(&self) {
         let mut s = self.lock();
-        if s.held.is_none() {
+        if s.held.is_none() && !s.hold_failed {
             let prev = s.prev_with_body;
             s.held = Some(Held::new(prev));
         }
@@ -199,23 +208,10 @@ impl Printer {
     /// Writes out what was held: the exchange was the final one.
     pub fn release(&self) -> io::Result<()> {
         let mut s = self.lock();
-        let Some(held) = s.held.take() else {
-            return Ok(());
-        };
-        s.write(&held.memory)?;
-        if let Some(mut file) = held.spill {
-            use std::io::{Read, Seek};
-            file.rewind()?;
-            let mut buf = vec![0u8; 64 * 1024];
-            loop {
-                let n = file.read(&mut buf)?;
-                if n == 0 || s.closed {
-                    break;
-                }
-                s.write(&buf[..n])?;
-            }
+        match s.held.take() {
+            Some(held) => s.write_held(held),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// Forgets what was held: the exchange was an intermediate one.
@@ -238,9 +234,35 @@ impl Printer {
 }
 
 impl State {
+    /// Writes out held output, memory first, then what spilled to the temporary file.
+    fn write_held(&mut self, held: Held) -> io::Result<()> {
+        self.write(&held.memory)?;
+        if let Some(mut file) = held.spill {
+            use std::io::{Read, Seek};
+            file.rewind()?;
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = file.read(&mut buf)?;
+                if n == 0 || self.closed {
+                    break;
+                }
+                self.write(&buf[..n])?;
+            }
+        }
+        Ok(())
+    }
+
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         if let Some(held) = &mut self.held {
-            return held.push(bytes);
+            if held.push(bytes)? {
+                return Ok(());
+            }
+            // Nowhere to hold more: rather than fail or grow without bound, this exchange is
+            // shown as it goes, as `--all` would show it.
+            self.hold_failed = true;
+            if let Some(held) = self.held.take() {
+                self.write_held(held)?;
+            }
         }
         if self.closed {
             return Ok(());

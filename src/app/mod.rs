@@ -9,10 +9,9 @@ use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::Ordering;
 
 use anyhow::{Context, Result};
-use clap::Parser;
 
 use crate::build::{self, Built, Inputs};
-use crate::cli::Args;
+use crate::cli;
 use crate::cookies::{CookieJar, StoredCookie};
 use crate::download::Download;
 use crate::exchange::{self, Exchanger, Outcome};
@@ -94,16 +93,21 @@ pub fn main(program: Program, argv: Vec<OsString>) -> i32 {
         std::process::exit(ExitStatus::CtrlC.code());
     });
 
-    let args = match parse_args(prog, argv) {
+    let args = match cli::parse(prog, argv) {
         Ok(args) => args,
         Err(code) => return code,
     };
-    match run(program, &args) {
+    let report = |err: anyhow::Error| {
+        eprintln!("{prog}: error: {}", one_line(&err));
+        exit_status_of(&err).code()
+    };
+    let opts = match options::resolve(&args, &read_env(), program == Program::Https) {
+        Ok(opts) => opts,
+        Err(err) => return report(err),
+    };
+    match run(prog, &opts) {
         Ok(status) => status.code(),
-        Err(err) => {
-            eprintln!("{prog}: error: {}", one_line(&err));
-            exit_status_of(&err).code()
-        }
+        Err(err) => report(err),
     }
 }
 
@@ -123,40 +127,6 @@ fn one_line(err: &anyhow::Error) -> String {
     text.replace(['\r', '\n'], " ")
 }
 
-fn parse_args(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
-    // `--version` prints the bare version, as HTTPie does, so scripts can compare it.
-    if argv.iter().skip(1).any(|a| a == "--version") {
-        println!("{}", env!("CARGO_PKG_VERSION"));
-        return Err(0);
-    }
-    Args::try_parse_from(argv).map_err(|e| {
-        use clap::error::ErrorKind;
-        match e.kind() {
-            ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-                let _ = e.print();
-                0
-            }
-            ErrorKind::MissingRequiredArgument => {
-                eprintln!("{prog}: error: a URL is required: {prog} [METHOD] URL [REQUEST_ITEM ...] (see '{prog} --help')");
-                ExitStatus::Error.code()
-            }
-            _ => {
-                let text = e.to_string();
-                let message: Vec<&str> = text
-                    .lines()
-                    .take_while(|l| !l.starts_with("Usage:"))
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
-                    .collect();
-                let message = message.join(" ");
-                let message = message.strip_prefix("error: ").unwrap_or(&message);
-                eprintln!("{prog}: error: {message} (see '{prog} --help')");
-                ExitStatus::Error.code()
-            }
-        }
-    })
-}
-
 /// The exit status an error asks for: a transport failure's own (2 for timeouts), a
 /// [`crate::exit::Fatal`]'s, else 1.
 fn exit_status_of(err: &anyhow::Error) -> ExitStatus {
@@ -165,9 +135,7 @@ fn exit_status_of(err: &anyhow::Error) -> ExitStatus {
         .map_or_else(|| status_of(err), TransportError::exit_status)
 }
 
-fn run(program: Program, args: &Args) -> Result<ExitStatus> {
-    let prog = program.name();
-    let opts = options::resolve(args, &read_env(), program == Program::Https)?;
+fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
     let input = &opts.request;
     let stdin_is_body = input.stdin_allowed && stdin::is_body_source(false);
     let warn_after = stdin::warn_threshold();
@@ -239,7 +207,7 @@ fn run(program: Program, args: &Args) -> Result<ExitStatus> {
             cookies_after: jar.to_stored(),
         })?;
     }
-    Ok(final_status(&opts, &outcome, prog))
+    Ok(final_status(opts, &outcome, prog))
 }
 
 /// The exit status of a completed run: 4/5 for a failed download, 3/4/5 with --check-status.

@@ -2,7 +2,6 @@
 //! given) with progress on stderr; resume with `--continue`; nothing clobbered, nothing lost.
 
 pub mod filename;
-pub mod progress;
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -12,9 +11,9 @@ use anyhow::{bail, Context, Result};
 use url::Url;
 
 use crate::exit::ExitStatus;
+use crate::progress::Progress;
 use crate::spec::{Header, RequestSpec};
 use crate::wire::ResponseHead;
-use progress::Progress;
 
 /// Large enough that the per-chunk cost vanishes, small enough for constant memory.
 const CHUNK: usize = 256 * 1024;

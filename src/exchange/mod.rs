@@ -17,8 +17,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use crate::auth::digest;
 use crate::auth::netrc::Netrc;
+use crate::auth::{digest, AuthType};
 use crate::cookies::CookieJar;
 use crate::download::Download;
 use crate::exit::ExitStatus;
@@ -62,10 +62,16 @@ impl Exchanger<'_> {
         let started = Instant::now();
         let secrets = BoundSecrets::of(first);
         let policy = Policy::new(first, self.follow, &secrets, self.netrc);
+        // Output is held only when a hop may turn out not to be the last.
+        let digest = first
+            .auth
+            .as_ref()
+            .is_some_and(|a| a.kind == AuthType::Digest);
+        let hold = !self.all && (self.follow.enabled || digest);
         let mut spec = first.clone();
         let mut state = HopState::default();
         loop {
-            if !self.all {
+            if hold {
                 self.printer.hold();
             }
             with_cookies(&mut spec, jar, &secrets);

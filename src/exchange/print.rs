@@ -9,10 +9,10 @@ use anyhow::{Context, Result};
 
 use super::{drain, Exchanger, Outcome};
 use crate::decode;
-use crate::download::progress::Progress;
 use crate::output::{PrintSet, Printer};
 use crate::pretty::body::BodySink;
 use crate::pretty::Display;
+use crate::progress::Progress;
 use crate::spec::RequestSpec;
 use crate::transport::errors::TransportError;
 use crate::transport::{upload, Response};
@@ -167,7 +167,11 @@ impl Exchanger<'_> {
 /// anything else is the connection's (timeout, reset) and says where.
 fn body_error(e: io::Error) -> anyhow::Error {
     if e.get_ref().is_none() {
-        return e.into();
+        // Reading errors arrive classified (transport or decoding); a bare one is from
+        // writing what is printed.
+        return anyhow::Error::new(TransportError::Output {
+            detail: e.to_string(),
+        });
     }
     let kind = e.kind();
     match e

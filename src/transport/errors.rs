@@ -19,8 +19,11 @@ pub const ENGINE_MAX_HEADERS: usize = ureq_proto::client::MAX_RESPONSE_HEADERS;
 /// How far the exchange had got when it failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
-    /// Before the response head began: the server cannot have answered.
+    /// Before any byte of the request was written: the server cannot have acted on it.
     Request,
+    /// The request (or part of it) was written and nothing has come back: the server may have
+    /// acted on it, or answered without reading all of it.
+    Sent,
     /// While the response head was arriving.
     Head,
     /// While the response body was arriving.
@@ -97,8 +100,34 @@ pub enum TransportError {
     InvalidRequest {
         detail: String,
     },
-    /// Anything ureq reports that fits none of the above.
+    /// The connection broke while we were writing to it (the server closed its side).
+    Broken {
+        authority: String,
+        detail: String,
+        phase: Phase,
+    },
+    /// The operating system gave up on the connection (TCP retransmissions, keep-alive).
+    OsTimeout {
+        authority: String,
+        detail: String,
+        phase: Phase,
+    },
+    /// The response body is larger than the engine was told to accept.
+    BodyTooLarge {
+        authority: String,
+        limit: u64,
+    },
+    /// Writing what is printed failed (a full disk, a closed terminal): ours, not the server's.
+    Output {
+        detail: String,
+    },
+    /// An I/O error that fits none of the above.
     Other {
+        authority: String,
+        detail: String,
+    },
+    /// A failure ureq reports that fits none of the above.
+    Failed {
         authority: String,
         detail: String,
     },
@@ -130,11 +159,13 @@ impl TransportError {
                 | TransportError::IdleTimeout { .. }
                 | TransportError::Reset { .. }
                 | TransportError::Closed { .. }
+                | TransportError::Broken { .. }
+                | TransportError::OsTimeout { .. }
         )
     }
 
-    /// How far the exchange got, where that is known: a failure in [`Phase::Request`] means
-    /// the server cannot have acted on the request.
+    /// How far the exchange got, where that is known: only a failure in [`Phase::Request`]
+    /// means the server cannot have acted on the request.
     pub fn phase(&self) -> Option<Phase> {
         match self {
             TransportError::Dns { .. }
@@ -143,9 +174,10 @@ impl TransportError {
             | TransportError::ConnectTimeout { .. }
             | TransportError::RequestHeadTooLarge { .. }
             | TransportError::InvalidRequest { .. } => Some(Phase::Request),
-            TransportError::Reset { phase, .. } | TransportError::Closed { phase, .. } => {
-                Some(*phase)
-            }
+            TransportError::Reset { phase, .. }
+            | TransportError::Closed { phase, .. }
+            | TransportError::Broken { phase, .. }
+            | TransportError::OsTimeout { phase, .. } => Some(*phase),
             _ => None,
         }
     }
@@ -158,6 +190,9 @@ impl fmt::Display for TransportError {
             T::Dns { host, detail } => write!(f, "Couldn't resolve host '{host}': {detail}"),
             T::Refused { authority } => {
                 write!(f, "Couldn't connect to {authority}: connection refused")
+            }
+            T::Unreachable { authority, detail } if detail.is_empty() => {
+                write!(f, "Couldn't connect to {authority}")
             }
             T::Unreachable { authority, detail } => {
                 write!(f, "Couldn't connect to {authority}: {detail}")
@@ -215,7 +250,20 @@ impl fmt::Display for TransportError {
             ),
             T::LocalFile { detail } => write!(f, "cannot read the request body: {detail}"),
             T::InvalidRequest { detail } => f.write_str(detail),
-            T::Other { authority, detail } => write!(f, "Error talking to {authority}: {detail}"),
+            T::Other { authority, detail }
+            | T::Broken {
+                authority, detail, ..
+            } => {
+                write!(f, "Error talking to {authority}: {detail}")
+            }
+            T::OsTimeout {
+                authority, detail, ..
+            } => write!(f, "Connection to {authority} timed out: {detail}"),
+            T::BodyTooLarge { authority, limit } => {
+                write!(f, "Response body from {authority} exceeds {limit} bytes")
+            }
+            T::Output { detail } => write!(f, "cannot write the output: {detail}"),
+            T::Failed { authority, detail } => write!(f, "Request to {authority} failed: {detail}"),
         }
     }
 }
@@ -233,6 +281,18 @@ impl fmt::Display for DnsFailure {
 }
 
 impl std::error::Error for DnsFailure {}
+
+/// Put inside the `io::Error` the request-body tee returns when printing the body fails.
+#[derive(Debug)]
+pub struct OutputFailure(pub String);
+
+impl fmt::Display for OutputFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OutputFailure {}
 
 /// Put inside the `io::Error` the upload reader returns when a local file fails.
 #[derive(Debug)]
@@ -278,6 +338,8 @@ impl Context<'_> {
     }
 
     fn idle_timeout(&self) -> TransportError {
+        // Without --timeout no read limit is set, so an idle timeout can only come from the
+        // engine's own limits; the message then names no number.
         TransportError::IdleTimeout {
             secs: secs(self.limits.idle),
         }
@@ -319,9 +381,10 @@ pub fn classify(err: ureq::Error, at: &Context) -> TransportError {
         },
         E::ConnectionFailed => TransportError::Unreachable {
             authority,
-            detail: "no address could be connected to".into(),
+            detail: String::new(),
         },
-        other => TransportError::Other {
+        E::BodyExceedsLimit(limit) => TransportError::BodyTooLarge { authority, limit },
+        other => TransportError::Failed {
             authority,
             detail: other.to_string(),
         },
@@ -347,6 +410,11 @@ fn classify_io(io: io::Error, at: &Context) -> TransportError {
             detail: local.to_string(),
         };
     }
+    if let Some(out) = inner::<OutputFailure>(&io) {
+        return TransportError::Output {
+            detail: out.to_string(),
+        };
+    }
     if let Some(tls) = inner::<rustls::Error>(&io) {
         return TransportError::Tls {
             authority,
@@ -359,18 +427,29 @@ fn classify_io(io: io::Error, at: &Context) -> TransportError {
         K::HostUnreachable | K::NetworkUnreachable | K::AddrNotAvailable => {
             TransportError::Unreachable { authority, detail }
         }
-        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => TransportError::Reset {
+        K::ConnectionReset => TransportError::Reset {
             authority,
+            phase: at.phase,
+        },
+        K::ConnectionAborted | K::BrokenPipe => TransportError::Broken {
+            authority,
+            detail,
             phase: at.phase,
         },
         K::UnexpectedEof => TransportError::Closed {
             authority,
             phase: at.phase,
         },
-        K::InvalidData => TransportError::Protocol { authority, detail },
-        K::TimedOut => match at.phase {
-            Phase::Request => at.connect_timeout(),
-            _ => at.idle_timeout(),
+        // TLS failures carry a rustls::Error (above); other invalid data comes from the layers
+        // around it, hence the broad wording.
+        K::InvalidData => TransportError::Tls {
+            authority,
+            reason: detail,
+        },
+        K::TimedOut => TransportError::OsTimeout {
+            authority,
+            detail,
+            phase: at.phase,
         },
         _ => TransportError::Other { authority, detail },
     }

@@ -200,11 +200,15 @@ impl Client for Transport {
         }
         lock(&self.tape).reset(on_request_head);
         let response = self.agent.run(request).map_err(|e| {
-            // Bytes of a head had arrived: the server had begun to answer.
-            let phase = match lock(&self.tape).received_any() {
-                true => Phase::Head,
-                false => Phase::Request,
+            let tape = lock(&self.tape);
+            let phase = if tape.received_any() {
+                Phase::Head
+            } else if tape.sent_any() {
+                Phase::Sent
+            } else {
+                Phase::Request
             };
+            drop(tape);
             errors::classify(e, &self.context(&authority, phase))
         })?;
         let raw = lock(&self.tape).response_head().map(<[u8]>::to_vec);

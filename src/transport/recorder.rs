@@ -40,6 +40,11 @@ impl Tape {
         self.received_done.then_some(&self.received[..])
     }
 
+    /// Some bytes of the request have been handed to the connection in this exchange.
+    pub fn sent_any(&self) -> bool {
+        !self.sent.is_empty()
+    }
+
     /// Some bytes of a response have arrived in this exchange.
     pub fn received_any(&self) -> bool {
         !self.received.is_empty() || self.received_done

@@ -7,7 +7,7 @@ use std::io::{self, Cursor, Read, Write};
 
 use anyhow::{Context, Result};
 
-use super::errors::LocalReadFailure;
+use super::errors::{LocalReadFailure, OutputFailure};
 use crate::spec::{Body, Part};
 
 pub type BodyReader = Box<dyn Read + Send>;
@@ -71,7 +71,7 @@ impl<R: Read> Read for Local<R> {
 /// Counts bytes read into an upload progress bar.
 pub struct Counted {
     pub inner: BodyReader,
-    pub progress: crate::download::progress::Progress,
+    pub progress: crate::progress::Progress,
 }
 
 impl Read for Counted {
@@ -90,10 +90,12 @@ struct Tee {
 impl Read for Tee {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.out.write_all(&buf[..n])?;
-        if n == 0 {
-            self.out.flush()?;
-        }
+        // A failure to print is ours, not the connection's: marked so it is told as such.
+        let printed = match n {
+            0 => self.out.flush(),
+            _ => self.out.write_all(&buf[..n]),
+        };
+        printed.map_err(|e| io::Error::new(e.kind(), OutputFailure(e.to_string())))?;
         Ok(n)
     }
 }

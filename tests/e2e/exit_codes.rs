@@ -343,3 +343,42 @@ fn ctrl_c_exits_130_with_a_clean_line() {
         "only a newline, to leave the terminal tidy"
     );
 }
+
+/// A gzip body that stalls halfway: the timeout is the connection's, not bad data (exit 2),
+/// whether the body is printed or downloaded.
+#[test]
+fn timeout_inside_a_compressed_body_exits_2() {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &[b'x'; 50_000]).unwrap();
+    let packed = gz.finish().unwrap();
+    let half = packed.len() / 2;
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        packed.len()
+    );
+    let mut first = head.into_bytes();
+    first.extend_from_slice(&packed[..half]);
+    for download in [false, true] {
+        let fx = Fixtures::new();
+        let srv = Server::start(vec![Reply::steps(vec![
+            Step::Send(first.clone()),
+            Step::Hang,
+        ])]);
+        let out = fx.path().join("out.bin");
+        let mut cmd = http();
+        cmd.args(["--timeout", "0.5"]);
+        if download {
+            cmd.args(["-d", "-o", out.to_str().unwrap()]);
+        }
+        let r = cmd.args([srv.url("/")]).run();
+        r.code_is(2);
+        let err = r.stderr_str();
+        let line = err.lines().last().unwrap_or_default();
+        assert!(line.starts_with("http: error: "), "{line}");
+        assert!(
+            line.contains("Request timed out: no data for 0.5s (--timeout=0.5)."),
+            "download={download}: {line}"
+        );
+        assert!(!line.contains("decoding"), "{line}");
+    }
+}

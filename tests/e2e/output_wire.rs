@@ -320,3 +320,48 @@ fn encoded_response_head_is_still_printed_as_received() {
         .success()
         .stdout_is(cat(&[head.as_bytes(), b"hello gzip world\n"]));
 }
+
+/// Without a possible second hop nothing is held back, so no temporary file is needed; with
+/// one, a missing temporary directory makes the exchange show as it goes instead of failing.
+#[test]
+fn large_printed_bodies_need_no_temporary_file() {
+    let fx = Fixtures::new();
+    let body = "b".repeat(3 << 20);
+    let file = fx.write("big.txt", &body);
+    let at = format!("@{}", file.display());
+    for follow in [false, true] {
+        let srv = Server::start(vec![Reply::ok("done")]);
+        let mut cmd = http();
+        cmd.env("TMPDIR", "/nonexistent/courier-tmp");
+        if follow {
+            cmd.args(["--follow"]);
+        }
+        let r = cmd.args(["-p", "Bb", "POST", &srv.url("/up"), &at]).run();
+        r.success();
+        let out = r.stdout_str();
+        assert!(
+            out.starts_with(&body),
+            "follow={follow}: body not printed whole"
+        );
+        assert!(out.ends_with("done"), "follow={follow}");
+        assert_eq!(srv.only_request().body.len(), body.len());
+    }
+}
+
+/// A failure to write what is printed is ours, and says so (not "error talking to" the server).
+#[test]
+fn output_write_failures_are_not_blamed_on_the_server() {
+    let fx = Fixtures::new();
+    let file = fx.write("body.txt", "x".repeat(200_000));
+    let srv = Server::start(vec![Reply::ok("ok")]);
+    let r = http()
+        .args(["-v", "-o", "/dev/full", "POST", &srv.url("/")])
+        .arg(format!("@{}", file.display()))
+        .run();
+    r.code_is(1);
+    let line = r.single_error_line();
+    assert!(
+        line.starts_with("http: error: cannot write the output: "),
+        "{line}"
+    );
+}
