@@ -112,30 +112,8 @@ impl Download {
                 .eq_ignore_ascii_case("identity")
         });
 
-        // Where the bytes go, and from which offset.
-        let (mut sink, offset, shown) = match self.resume_reply(head, encoded)? {
-            Resume::AlreadyComplete => {
-                if !self.opts.quiet {
-                    eprintln!(
-                        "Done. The file is already complete ({} bytes).",
-                        self.resume_from
-                    );
-                }
-                return Ok(ExitStatus::Success);
-            }
-            Resume::Append => {
-                let path = self.opts.output.clone().unwrap_or_default();
-                let file = OpenOptions::new()
-                    .append(true)
-                    .open(&path)
-                    .with_context(|| format!("cannot open {}", path.display()))?;
-                (
-                    Sink::File(file),
-                    self.resume_from,
-                    path.display().to_string(),
-                )
-            }
-            Resume::FromStart => self.open_destination(head)?,
+        let Some((mut sink, offset, shown)) = self.destination(head, encoded)? else {
+            return Ok(ExitStatus::Success);
         };
         let total = length.map(|l| l + offset);
         let doing = match offset {
@@ -182,6 +160,39 @@ impl Download {
         }
         progress.done(received);
         Ok(ExitStatus::Success)
+    }
+
+    /// Where the bytes go, from which offset, and how the destination is named; `None` when a
+    /// resumed file turns out to be complete already.
+    fn destination(
+        &self,
+        head: &ResponseHead,
+        encoded: bool,
+    ) -> Result<Option<(Sink, u64, String)>> {
+        Ok(Some(match self.resume_reply(head, encoded)? {
+            Resume::AlreadyComplete => {
+                if !self.opts.quiet {
+                    eprintln!(
+                        "Done. The file is already complete ({} bytes).",
+                        self.resume_from
+                    );
+                }
+                return Ok(None);
+            }
+            Resume::Append => {
+                let path = self.opts.output.clone().unwrap_or_default();
+                let file = OpenOptions::new()
+                    .append(true)
+                    .open(&path)
+                    .with_context(|| format!("cannot open {}", path.display()))?;
+                (
+                    Sink::File(file),
+                    self.resume_from,
+                    path.display().to_string(),
+                )
+            }
+            Resume::FromStart => self.open_destination(head)?,
+        }))
     }
 
     /// What a reply to a resumed request means for the file.
