@@ -6,6 +6,7 @@
 //! names `cli::Args`; the rest of the program sees only [`Options`].
 
 mod print;
+pub mod tls;
 
 use std::time::Duration;
 
@@ -34,6 +35,8 @@ pub struct Env {
     pub no_color: bool,
     /// `TERM`.
     pub term: Option<String>,
+    /// The CA bundle variables.
+    pub tls: tls::TlsEnv,
 }
 
 /// One run, resolved.
@@ -83,6 +86,8 @@ pub struct RequestInput {
 pub struct ClientOptions {
     /// Longest silence allowed between bytes (and for connecting); `None` waits forever.
     pub timeout: Option<Duration>,
+    /// Trust, client certificate, versions and cipher suites.
+    pub tls: tls::TlsOptions,
 }
 
 /// How redirects are handled.
@@ -117,6 +122,10 @@ pub fn resolve(args: &Args, env: &Env, https_program: bool) -> Result<Options> {
     check_continue(args.resume, args.download)?;
     let request = request_input(args, env.terminals, https_program)?;
     let client = client_options(args.timeout)?;
+    let client = ClientOptions {
+        tls: tls::resolve(args, &env.tls)?,
+        ..client
+    };
     let print = print::plan(args, env)?;
     let policy = policies(args, env.terminals);
     Ok(Options {
@@ -199,6 +208,7 @@ pub fn seconds(flag: &str, value: Option<f64>) -> Result<Option<Duration>> {
 fn client_options(timeout: Option<f64>) -> Result<ClientOptions> {
     Ok(ClientOptions {
         timeout: seconds("timeout", timeout)?,
+        ..ClientOptions::default()
     })
 }
 

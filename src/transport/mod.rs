@@ -8,6 +8,7 @@
 pub mod errors;
 pub mod recorder;
 pub mod redirect;
+pub mod tls;
 pub mod upload;
 
 use std::io::{self, Read};
@@ -15,9 +16,7 @@ use std::time::{Duration, Instant};
 
 use ureq::http;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{
-    ConnectProxyConnector, Connector, NextTimeout, RustlsConnector, TcpConnector,
-};
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, NextTimeout, TcpConnector};
 use ureq::{Agent, SendBody};
 
 use crate::options::ClientOptions;
@@ -25,6 +24,7 @@ use crate::spec::RequestSpec;
 use crate::wire::ResponseHead;
 use errors::{DnsFailure, Phase, TransportError};
 use recorder::{lock, HeadHook, RecordingConnector, SharedTape};
+use tls::{TlsConnector, TlsInfo, TlsSlot};
 
 /// The largest request head we send. ureq writes the head into one output buffer; a bigger
 /// head would fail there with a message about the response, so it is refused up front.
@@ -57,6 +57,8 @@ pub struct Response {
     // Retry-After budgets); recorded by every engine from the start.
     #[allow(dead_code)]
     pub timings: Timings,
+    /// The negotiated TLS version and cipher suite; `None` over plain http.
+    pub tls: Option<TlsInfo>,
 }
 
 /// When things happened in one exchange.
@@ -71,11 +73,18 @@ pub struct Timings {
 pub struct Transport {
     agent: Agent,
     tape: SharedTape,
+    tls: TlsSlot,
     timeout: Option<Duration>,
 }
 
 impl Transport {
-    pub fn new(options: &ClientOptions) -> Transport {
+    /// The run's client. TLS files (CA bundles, the client certificate) are read here, so a
+    /// problem with them is reported before anything is sent; `ask` is asked for the
+    /// passphrase of an encrypted client key when none was given.
+    pub fn new(
+        options: &ClientOptions,
+        ask: tls::identity::AskPassphrase,
+    ) -> anyhow::Result<Transport> {
         let timeout = options.timeout;
         let connect = timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let config = Agent::config_builder()
@@ -95,16 +104,18 @@ impl Transport {
             .input_buffer_size(256 * 1024)
             .build();
         let tape = SharedTape::default();
+        let tls = TlsSlot::default();
         let connector =
             ().chain(ConnectProxyConnector::default())
                 .chain(TcpConnector::default())
-                .chain(RustlsConnector::default())
+                .chain(TlsConnector::new(&options.tls, tls.clone(), ask)?)
                 .chain(RecordingConnector { tape: tape.clone() });
-        Transport {
+        Ok(Transport {
             agent: Agent::with_parts(config, connector, MarkingResolver::default()),
             tape,
+            tls,
             timeout,
-        }
+        })
     }
 
     fn request(
@@ -153,6 +164,7 @@ impl Client for Transport {
         let request = self.request(spec, body)?;
         let authority = authority_with_port(&spec.url);
         lock(&self.tape).reset(on_request_head);
+        tls::clear_slot(&self.tls);
         let response = self.agent.run(request).map_err(|e| {
             // Bytes of a head had arrived: the server had begun to answer.
             let phase = match lock(&self.tape).received_any() {
@@ -180,6 +192,7 @@ impl Client for Transport {
             timings: Timings {
                 head: started.elapsed(),
             },
+            tls: tls::read_slot(&self.tls),
         })
     }
 }
