@@ -502,3 +502,48 @@ fn the_tls13_server_suite_list_is_honoured_with_ssl_tls13() {
     r.success();
     assert_eq!(meta(&r, "TLS version").as_deref(), Some("TLSv1.3"));
 }
+
+#[test]
+fn a_server_that_stalls_the_handshake_times_out_with_status_2() {
+    // A plain TCP server that reads the ClientHello and never answers.
+    let srv = crate::support::server::Server::start(vec![Reply::hang()]);
+    let r = http()
+        .args([
+            "--timeout",
+            "1",
+            &format!("https://127.0.0.1:{}/", srv.port()),
+        ])
+        .run();
+    r.code_is(2);
+    assert_eq!(
+        r.single_error_line(),
+        "http: error: Request timed out (1s)."
+    );
+    assert!(
+        r.elapsed < std::time::Duration::from_secs(10),
+        "{}",
+        r.describe()
+    );
+}
+
+#[test]
+fn each_response_shows_the_tls_of_its_connection_reused_or_not() {
+    let fx = Fixtures::new();
+    let srv = TlsServer::start(
+        server_config(&pki().leaf, rustls::ALL_VERSIONS, None),
+        vec![crate::support::redirect("/next"), Reply::ok("there")],
+    );
+    let r = run(&srv, &["-vv", "-F", "--verify", &ca_file(&fx), "{url}"]);
+    r.success();
+    let out = r.stdout_str();
+    assert_eq!(
+        out.matches("TLS version: TLSv1.3\n").count(),
+        2,
+        "{}",
+        r.describe()
+    );
+    assert_eq!(out.matches("TLS cipher: ").count(), 2, "{}", r.describe());
+    // The second hop went over the same (pooled) connection.
+    assert_eq!(srv.handshakes().len(), 1);
+    assert_eq!(srv.plain().requests().len(), 2);
+}

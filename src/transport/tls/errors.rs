@@ -212,6 +212,8 @@ fn reason(error: &rustls::Error, failure: &TlsFailure) -> String {
             | A::DecryptError
             | A::CertificateRequired,
         ) if failure.client_cert => format!("the server refused the client certificate ({error})"),
+        // Our own words (the system store could not be loaded).
+        rustls::Error::General(message) => message.clone(),
         rustls::Error::PeerIncompatible(_) => format!(
             "no TLS version or cipher suite in common with the server ({error}; offered {versions})"
         ),

@@ -131,7 +131,7 @@ impl TlsConnector {
         let builder = builder
             .dangerous()
             .with_custom_certificate_verifier(verifier);
-        let config = match &options.client_cert {
+        let mut config = match &options.client_cert {
             Some(cert) => {
                 let key = identity::load(cert, &provider, ask)?;
                 builder
@@ -139,6 +139,9 @@ impl TlsConnector {
             }
             None => builder.with_no_client_auth(),
         };
+        // HTTP/1.1 is all we speak; saying so lets a server that needs ALPN answer plainly
+        // (RFC 7301).
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(TlsConnector {
             config: Arc::new(config),
             slot,

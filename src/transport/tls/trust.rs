@@ -41,12 +41,17 @@ pub fn read_capped(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 /// The CA certificates of these bundles and directories. Each must give at least one.
 pub fn load_roots(paths: &[CaPath]) -> Result<RootCertStore> {
     let mut store = RootCertStore::empty();
+    // Files already read, so a bundle that is also in a CA directory is read once.
+    let mut seen = HashSet::new();
     for ca in paths {
         let shown = format!("{} {}", ca.from, ca.path.display());
         let meta = fs::metadata(&ca.path).with_context(|| format!("{shown}: cannot read it"))?;
         let certs = match meta.is_dir() {
-            true => dir_certs(&ca.path).with_context(|| shown.clone())?,
-            false => file_certs(&ca.path).with_context(|| shown.clone())?,
+            true => dir_certs(&ca.path, &mut seen).with_context(|| shown.clone())?,
+            false => {
+                first_visit(&mut seen, &meta);
+                file_certs(&ca.path).with_context(|| shown.clone())?
+            }
         };
         let (added, _ignored) = store.add_parsable_certificates(certs);
         if added == 0 {
@@ -77,7 +82,7 @@ fn pem_certs(bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
 /// The certificates of every PEM file in a CA directory, as OpenSSL's hashed directories
 /// (`openssl rehash`) hold them: every regular file is read once (its hash-named links are
 /// the same file), and files that are not PEM certificates (CRLs, notes) are skipped.
-fn dir_certs(dir: &Path) -> Result<Vec<CertificateDer<'static>>> {
+fn dir_certs(dir: &Path, seen: &mut HashSet<(u64, u64)>) -> Result<Vec<CertificateDer<'static>>> {
     let mut names = Vec::new();
     for entry in fs::read_dir(dir)? {
         names.push(entry?.path());
@@ -86,14 +91,13 @@ fn dir_certs(dir: &Path) -> Result<Vec<CertificateDer<'static>>> {
         }
     }
     names.sort();
-    let mut seen = HashSet::new();
     let mut total = 0;
     let mut certs = Vec::new();
     for path in names {
         let Ok(meta) = fs::metadata(&path) else {
             continue; // a dangling link
         };
-        if !meta.is_file() || !first_visit(&mut seen, &meta) || meta.len() > MAX_PEM_FILE {
+        if !meta.is_file() || !first_visit(seen, &meta) || meta.len() > MAX_PEM_FILE {
             continue;
         }
         total += meta.len();
@@ -148,9 +152,14 @@ impl ServerCertVerifier for SystemVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let verifier = self
-            .inner
-            .get_or_init(|| rustls_platform_verifier::Verifier::new(self.provider.clone()));
+        let verifier = self.inner.get_or_init(|| {
+            rustls_platform_verifier::Verifier::new(self.provider.clone()).map_err(|e| {
+                rustls::Error::General(format!(
+                    "the system trust store cannot be used ({e}); name CA certificates with \
+                     --verify=PATH or SSL_CERT_FILE"
+                ))
+            })
+        });
         match verifier {
             Ok(v) => {
                 v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
