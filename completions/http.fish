@@ -26,6 +26,14 @@ complete -c http -l resolve -d 'Connect to ADDR for HOST:PORT, keeping HOST for 
 complete -c http -l unix-socket -d 'Talk HTTP over this Unix domain socket (the URL\'s host is only the Host header)' -r -F
 complete -c http -l interface -d 'Connect from this local address, or from the address of this interface (as curl)' -r
 complete -c http -l max-redirects -d 'With --follow: how many redirects to follow; one more ends with exit status 6' -r
+complete -c http -l verify -d 'Verify the server\'s TLS certificate: yes (against the system\'s trust store, or REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR), no (don\'t: unsafe), or the path of a PEM CA bundle or a directory of CA certificates to trust instead' -r
+complete -c http -l ssl -d 'The lowest TLS version to offer: tls1.2 (the default, as ssl2.3) or tls1.3' -r -f -a "ssl2.3\t''
+tls1.2\t''
+tls1.3\t''"
+complete -c http -l ciphers -d 'The cipher suites to offer, in order, separated by \':\' or \',\': IANA or OpenSSL names (TLS_AES_128_GCM_SHA256, ECDHE-RSA-AES128-GCM-SHA256)' -r
+complete -c http -l cert -d 'A client certificate (PEM: the chain, leaf first, and the key unless --cert-key gives it)' -r -F
+complete -c http -l cert-key -d 'The private key of --cert (PEM: PKCS#8, encrypted or not, PKCS#1 or SEC1)' -r -F
+complete -c http -l cert-key-pass -d 'The passphrase of an encrypted --cert-key (asked for on the terminal when omitted)' -r
 complete -c http -l default-scheme -d 'The scheme for URLs typed without one (the `https` program always uses https)' -r
 complete -c http -s j -l json -d 'Serialize data items as a JSON object (the default); also sets JSON Accept/Content-Type headers when there is no data'
 complete -c http -s f -l form -d 'Serialize data items as an urlencoded form; multipart when a file field is present'

@@ -32,6 +32,39 @@ pub enum CliAuthType {
     Bearer,
 }
 
+/// `--ssl` values, HTTPie's spelling (mapped to a minimum TLS version by the options layer,
+/// which refuses the versions rustls does not speak: those are accepted here, unlisted, so
+/// that the refusal says why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CliSsl {
+    #[value(name = "ssl2.3")]
+    Ssl23,
+    #[value(name = "ssl3", hide = true)]
+    Ssl3,
+    #[value(name = "tls1", hide = true)]
+    Tls1,
+    #[value(name = "tls1.1", hide = true)]
+    Tls11,
+    #[value(name = "tls1.2")]
+    Tls12,
+    #[value(name = "tls1.3")]
+    Tls13,
+}
+
+impl CliSsl {
+    /// The value as typed.
+    pub fn name(self) -> &'static str {
+        match self {
+            CliSsl::Ssl23 => "ssl2.3",
+            CliSsl::Ssl3 => "ssl3",
+            CliSsl::Tls1 => "tls1",
+            CliSsl::Tls11 => "tls1.1",
+            CliSsl::Tls12 => "tls1.2",
+            CliSsl::Tls13 => "tls1.3",
+        }
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "http",
@@ -231,6 +264,29 @@ pub struct Args {
     /// Send the body with Transfer-Encoding: chunked.
     #[arg(long, help_heading = "Network")]
     pub chunked: bool,
+
+    // ---- SSL ---------------------------------------------------------------------------------
+    /// Verify the server's TLS certificate: yes (against the system's trust store, or
+    /// REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR), no (don't: unsafe), or
+    /// the path of a PEM CA bundle or a directory of CA certificates to trust instead.
+    #[arg(long, value_name = "VERIFY", help_heading = "SSL")]
+    pub verify: Option<String>,
+    /// The lowest TLS version to offer: tls1.2 (the default, as ssl2.3) or tls1.3.
+    #[arg(long, value_enum, value_name = "VERSION", help_heading = "SSL")]
+    pub ssl: Option<CliSsl>,
+    /// The cipher suites to offer, in order, separated by ':' or ',': IANA or OpenSSL names
+    /// (TLS_AES_128_GCM_SHA256, ECDHE-RSA-AES128-GCM-SHA256).
+    #[arg(long, value_name = "LIST", help_heading = "SSL")]
+    pub ciphers: Option<String>,
+    /// A client certificate (PEM: the chain, leaf first, and the key unless --cert-key gives it).
+    #[arg(long, value_name = "FILE", help_heading = "SSL")]
+    pub cert: Option<std::path::PathBuf>,
+    /// The private key of --cert (PEM: PKCS#8, encrypted or not, PKCS#1 or SEC1).
+    #[arg(long, value_name = "FILE", help_heading = "SSL")]
+    pub cert_key: Option<std::path::PathBuf>,
+    /// The passphrase of an encrypted --cert-key (asked for on the terminal when omitted).
+    #[arg(long, value_name = "PASS", help_heading = "SSL")]
+    pub cert_key_pass: Option<String>,
 
     // ---- Troubleshooting ---------------------------------------------------------------------
     /// Never read the request body from stdin.

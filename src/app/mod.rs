@@ -2,7 +2,7 @@
 
 mod setup;
 
-use setup::{ask_password, load_netrc, open_session, session_headers, PROMPTING};
+use setup::{ask_passphrase, ask_password, load_netrc, open_session, session_headers, PROMPTING};
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -16,7 +16,7 @@ use crate::cookies::{CookieJar, StoredCookie};
 use crate::download::Download;
 use crate::exchange::{self, Exchanger, Outcome};
 use crate::exit::{status_of, ExitStatus};
-use crate::options::{self, Env, Options, OutputTarget, Terminals};
+use crate::options::{self, Env, Options, OutputTarget, Quiet, Terminals};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::sanitize::inert;
 use crate::pretty::Display;
@@ -61,6 +61,7 @@ fn read_env() -> Env {
         terminals: detect_terminals(),
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         term: std::env::var("TERM").ok(),
+        tls: options::tls::TlsEnv::read(|name| std::env::var_os(name)),
     }
 }
 
@@ -186,7 +187,9 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         print_offline(&spec, plan.set, &printer, &plan.display)?;
         return Ok(ExitStatus::Success);
     }
-    let client = Transport::new(&opts.client)?;
+    warn_insecure(opts, prog);
+    let mut ask_pass = |key: &std::path::Path| ask_passphrase(prog, key);
+    let client = Transport::new(&opts.client, &mut ask_pass)?;
     let outcome = Exchanger {
         client: &client,
         netrc: netrc.as_ref(),
@@ -208,6 +211,16 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         })?;
     }
     Ok(final_status(opts, &outcome, prog))
+}
+
+/// `--verify=no` is said once, on stderr (as HTTPie's requests warns), unless `-qq`.
+fn warn_insecure(opts: &Options, prog: &str) {
+    if opts.client.tls.trust == options::tls::Trust::Off && opts.print.quiet != Quiet::All {
+        eprintln!(
+            "{prog}: warning: TLS certificates are not verified (--verify=no): anyone on the \
+             network path can read and change this exchange"
+        );
+    }
 }
 
 /// The exit status of a completed run: 4/5 for a failed download, 3/4/5 with --check-status.

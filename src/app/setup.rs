@@ -2,6 +2,7 @@
 //! from the terminal, and how output will look. Each is a small function the run calls once.
 
 use std::io;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
@@ -61,6 +62,20 @@ pub fn ask_password(prog: &str, user: &str, host: &str) -> Result<String> {
     answer.map_err(|e| {
         anyhow::anyhow!(
             "cannot ask for the password of {user}: no terminal ({e}); pass it as -a {user}:PASSWORD"
+        )
+    })
+}
+
+/// Asks for the passphrase of an encrypted client key on the terminal, without echo (HTTPie's
+/// prompt). Without a terminal, says how to give it instead.
+pub fn ask_passphrase(prog: &str, key: &Path) -> Result<String> {
+    PROMPTING.store(true, Ordering::SeqCst);
+    let answer = rpassword::prompt_password(format!("{prog}: passphrase for {}: ", key.display()));
+    PROMPTING.store(false, Ordering::SeqCst);
+    answer.map_err(|e| {
+        anyhow::anyhow!(
+            "the private key in {} is encrypted and there is no terminal to ask for its passphrase ({e}); give it with --cert-key-pass",
+            key.display()
         )
     })
 }

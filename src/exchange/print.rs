@@ -97,6 +97,7 @@ impl Exchanger<'_> {
     ) -> Result<Outcome> {
         let (print, printer, display) = (self.print, self.printer, self.display);
         let head = response.head;
+        let tls = response.tls;
         if print.any_response() {
             printer.begin()?;
         }
@@ -152,7 +153,11 @@ impl Exchanger<'_> {
         }
         if print.meta {
             printer.begin()?;
-            printer.write(&display.meta(started.elapsed()))?;
+            let tls_lines: Vec<(&str, &str)> = tls
+                .iter()
+                .flat_map(|t| [("TLS version", t.version), ("TLS cipher", t.cipher)])
+                .collect();
+            printer.write(&display.meta(started.elapsed(), &tls_lines))?;
             printer.end(false)?;
         }
         Ok(Outcome {

@@ -7,6 +7,7 @@
 
 mod net;
 mod print;
+pub mod tls;
 
 use std::time::Duration;
 
@@ -36,6 +37,8 @@ pub struct Env {
     pub no_color: bool,
     /// `TERM`.
     pub term: Option<String>,
+    /// The CA bundle variables.
+    pub tls: tls::TlsEnv,
 }
 
 /// One run, resolved.
@@ -93,6 +96,8 @@ pub struct ClientOptions {
     /// Most response headers accepted (`--max-headers`).
     pub max_headers: Option<usize>,
     pub addressing: Addressing,
+    /// Trust, client certificate, versions and cipher suites.
+    pub tls: tls::TlsOptions,
 }
 
 /// How redirects are handled.
@@ -126,7 +131,7 @@ pub struct Policies {
 pub fn resolve(args: &Args, env: &Env, https_program: bool) -> Result<Options> {
     check_continue(args.resume, args.download)?;
     let request = request_input(args, env.terminals, https_program)?;
-    let client = client_options(args)?;
+    let client = client_options(args, env)?;
     let print = print::plan(args, env)?;
     let policy = policies(args, env.terminals);
     Ok(Options {
@@ -206,7 +211,7 @@ pub fn seconds(flag: &str, value: Option<f64>) -> Result<Option<Duration>> {
     Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
 }
 
-fn client_options(args: &Args) -> Result<ClientOptions> {
+fn client_options(args: &Args, env: &Env) -> Result<ClientOptions> {
     let timeout = seconds("timeout", args.timeout)?;
     let (connect_timeout, connect_source) =
         net::connect_limit(seconds("connect-timeout", args.connect_timeout)?, timeout);
@@ -223,6 +228,7 @@ fn client_options(args: &Args) -> Result<ClientOptions> {
             args.unix_socket.as_ref(),
             args.interface.as_deref(),
         )?,
+        tls: tls::resolve(args, &env.tls)?,
     })
 }
 

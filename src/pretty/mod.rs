@@ -50,16 +50,23 @@ impl Display {
         }
     }
 
-    /// The `m` line: `Elapsed time: 0.0123s`, then a blank line, as HTTPie prints it.
-    pub fn meta(&self, elapsed: std::time::Duration) -> Vec<u8> {
+    /// The `m` block: `Elapsed time: 0.0123s` as HTTPie prints it, then one `name: value`
+    /// line per `extra` item (`TLS version: TLSv1.3`), then a blank line.
+    pub fn meta(&self, elapsed: std::time::Duration, extra: &[(&str, &str)]) -> Vec<u8> {
         let secs = format!("{:.10}", elapsed.as_secs_f64());
         let secs = secs.trim_end_matches('0').trim_end_matches('.');
-        let line = format!("Elapsed time: {secs}s");
-        let line = match &self.theme {
-            Some(theme) => theme::paint(theme.meta, &line),
-            None => line,
-        };
-        format!("{line}\n\n").into_bytes()
+        let mut lines = vec![format!("Elapsed time: {secs}s")];
+        lines.extend(extra.iter().map(|(name, value)| format!("{name}: {value}")));
+        let mut out = String::new();
+        for line in lines {
+            match &self.theme {
+                Some(theme) => out.push_str(&theme::paint(theme.meta, &line)),
+                None => out.push_str(&line),
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+        out.into_bytes()
     }
 
     /// A head for display; the wire bytes themselves when nothing applies.

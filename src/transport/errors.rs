@@ -10,6 +10,9 @@ use std::fmt;
 use std::io;
 use std::time::Duration;
 
+use super::tls::errors::tls_failure;
+pub use super::tls::errors::CertProblem;
+use super::tls::TlsFailure;
 use crate::exit::ExitStatus;
 use crate::options::LimitSource;
 
@@ -58,10 +61,15 @@ pub enum TransportError {
     MaxTime {
         secs: String,
     },
-    /// The TLS handshake or the TLS layer failed; `reason` is rustls's.
+    /// The TLS handshake or the TLS layer failed; `reason` says how, and what to do.
     Tls {
         authority: String,
         reason: String,
+    },
+    /// The server's certificate is not trusted: `problem` names why and how to fix it.
+    Certificate {
+        authority: String,
+        problem: CertProblem,
     },
     Reset {
         authority: String,
@@ -224,6 +232,9 @@ impl fmt::Display for TransportError {
             ),
             T::Tls { authority, reason } => {
                 write!(f, "TLS or protocol error with {authority}: {reason}")
+            }
+            T::Certificate { authority, problem } => {
+                write!(f, "TLS certificate of {authority} {problem}")
             }
             T::Reset { authority, .. } => {
                 write!(f, "Connection to {authority} was reset by the server")
@@ -414,6 +425,9 @@ fn classify_io(io: io::Error, at: &Context) -> TransportError {
         return TransportError::Output {
             detail: out.to_string(),
         };
+    }
+    if let Some(failure) = inner::<TlsFailure>(&io) {
+        return tls_failure(failure, authority);
     }
     if let Some(tls) = inner::<rustls::Error>(&io) {
         return TransportError::Tls {

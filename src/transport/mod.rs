@@ -9,15 +9,14 @@ pub mod errors;
 mod net;
 pub mod recorder;
 pub mod redirect;
+pub mod tls;
 pub mod upload;
 
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
 use ureq::http;
-use ureq::unversioned::transport::{
-    ConnectProxyConnector, Connector, RustlsConnector, TcpConnector,
-};
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
 use ureq::{Agent, SendBody};
 
 use crate::options::{ClientOptions, IpFamily};
@@ -26,6 +25,7 @@ use crate::wire::ResponseHead;
 use errors::{Limits, Phase, TransportError};
 use net::{NetConnector, NetResolver};
 use recorder::{lock, HeadHook, RecordingConnector, SharedTape};
+use tls::{TlsConnector, TlsInfo, TlsSlot};
 
 /// The largest request head we send. ureq writes the head into one output buffer; a bigger
 /// head would fail there with a message about the response, so it is refused up front.
@@ -59,6 +59,8 @@ pub struct Response {
     // Retry-After budgets); recorded by every engine from the start.
     #[allow(dead_code)]
     pub timings: Timings,
+    /// The negotiated TLS version and cipher suite; `None` over plain http.
+    pub tls: Option<TlsInfo>,
 }
 
 /// When things happened in one exchange.
@@ -77,10 +79,17 @@ pub struct Transport {
     /// When `--max-time` runs out, counted from the client's creation.
     deadline: Option<Instant>,
     max_headers: Option<usize>,
+    tls: TlsSlot,
 }
 
 impl Transport {
-    pub fn new(options: &ClientOptions) -> anyhow::Result<Transport> {
+    /// The run's client. TLS files (CA bundles, the client certificate) are read here, so a
+    /// problem with them is reported before anything is sent; `ask` is asked for the
+    /// passphrase of an encrypted client key when none was given.
+    pub fn new(
+        options: &ClientOptions,
+        ask: tls::identity::AskPassphrase,
+    ) -> anyhow::Result<Transport> {
         let limits = Limits {
             idle: options.timeout,
             connect: options.connect_timeout,
@@ -117,6 +126,7 @@ impl Transport {
             None => Vec::new(),
         };
         let tape = SharedTape::default();
+        let tls = TlsSlot::default();
         let connector = ()
             .chain(ConnectProxyConnector::default())
             .chain(NetConnector {
@@ -124,7 +134,7 @@ impl Transport {
                 bind,
             })
             .chain(TcpConnector::default())
-            .chain(RustlsConnector::default())
+            .chain(TlsConnector::new(&options.tls, tls.clone(), ask)?)
             .chain(RecordingConnector { tape: tape.clone() });
         let resolver = NetResolver {
             overrides: address.resolve.clone(),
@@ -138,6 +148,7 @@ impl Transport {
             limits,
             deadline: options.max_time.map(|t| Instant::now() + t),
             max_headers: options.max_headers,
+            tls,
         })
     }
 
@@ -199,6 +210,7 @@ impl Client for Transport {
                 .build();
         }
         lock(&self.tape).reset(on_request_head);
+        tls::clear_slot(&self.tls);
         let response = self.agent.run(request).map_err(|e| {
             let tape = lock(&self.tape);
             let phase = if tape.received_any() {
@@ -233,6 +245,7 @@ impl Client for Transport {
             timings: Timings {
                 head: started.elapsed(),
             },
+            tls: tls::read_slot(&self.tls),
         })
     }
 }

@@ -20,4 +20,5 @@ mod redirects;
 mod server_selftest;
 mod sessions;
 mod terminal_safety;
+mod tls;
 mod url;

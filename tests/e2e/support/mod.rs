@@ -8,6 +8,7 @@
 
 pub mod output;
 pub mod server;
+pub mod tls;
 
 use std::ffi::OsStr;
 use std::io::{Read, Write};
