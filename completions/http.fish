@@ -20,6 +20,7 @@ digest\t''
 bearer\t''"
 complete -c http -l timeout -d 'Seconds of silence allowed between bytes (connect included); 0 waits forever' -r
 complete -c http -l max-redirects -d 'With --follow: how many redirects to follow; one more ends with exit status 6' -r
+complete -c http -l proxy -d 'A proxy for http targets, https targets or all, as PROTOCOL:URL (repeatable), e.g. --proxy=http:http://user:pass@proxy:3128 or --proxy=all:socks5h://proxy:1080. Proxy URLs: http, https, socks4, socks4a, socks5, socks5h. Overrides http_proxy, https_proxy and all_proxy; no_proxy still applies' -r
 complete -c http -l default-scheme -d 'The scheme for URLs typed without one (the `https` program always uses https)' -r
 complete -c http -s j -l json -d 'Serialize data items as a JSON object (the default); also sets JSON Accept/Content-Type headers when there is no data'
 complete -c http -s f -l form -d 'Serialize data items as an urlencoded form; multipart when a file field is present'

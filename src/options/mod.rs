@@ -5,7 +5,9 @@
 //! `--download`, `-o` without `-d` is redirected output. Nothing outside this layer and the CLI
 //! names `cli::Args`; the rest of the program sees only [`Options`].
 
+mod no_proxy;
 mod print;
+pub mod proxy;
 
 use std::time::Duration;
 
@@ -34,6 +36,8 @@ pub struct Env {
     pub no_color: bool,
     /// `TERM`.
     pub term: Option<String>,
+    /// `http_proxy`, `https_proxy`, `all_proxy`, `no_proxy` (either case), `REQUEST_METHOD`.
+    pub proxy: proxy::ProxyEnv,
 }
 
 /// One run, resolved.
@@ -83,6 +87,8 @@ pub struct RequestInput {
 pub struct ClientOptions {
     /// Longest silence allowed between bytes (and for connecting); `None` waits forever.
     pub timeout: Option<Duration>,
+    /// `--proxy` and the proxy variables: the proxy for each target scheme, and `no_proxy`.
+    pub proxies: proxy::Proxies,
 }
 
 /// How redirects are handled.
@@ -116,7 +122,8 @@ pub struct Policies {
 pub fn resolve(args: &Args, env: &Env, https_program: bool) -> Result<Options> {
     check_continue(args.resume, args.download)?;
     let request = request_input(args, env.terminals, https_program)?;
-    let client = client_options(args.timeout)?;
+    let mut client = client_options(args.timeout)?;
+    client.proxies = proxy::resolve(&args.proxy, &env.proxy).map_err(anyhow::Error::msg)?;
     let print = print::plan(args, env)?;
     let policy = policies(args, env.terminals);
     Ok(Options {
@@ -199,6 +206,7 @@ pub fn seconds(flag: &str, value: Option<f64>) -> Result<Option<Duration>> {
 fn client_options(timeout: Option<f64>) -> Result<ClientOptions> {
     Ok(ClientOptions {
         timeout: seconds("timeout", timeout)?,
+        ..ClientOptions::default()
     })
 }
 

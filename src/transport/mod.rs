@@ -2,28 +2,33 @@
 //!
 //! ureq's defaults suit a library, not a CLI: no timeouts, statuses as errors,
 //! redirects that keep secrets, env proxies that ignore the scheme, its own lower-cased
-//! headers. Here: statuses are responses, nothing is followed, no proxy is used, ureq adds no
-//! header of its own (the spec holds them all, in the user's case), and timeouts are set.
+//! headers. Here: statuses are responses, nothing is followed, ureq reads no proxy variable
+//! (each request gets the proxy of its own scheme: see `proxy.rs`), ureq adds no header of its
+//! own (the spec holds them all, in the user's case), and timeouts are set.
 
 pub mod errors;
+pub mod forward;
+pub mod proxy;
 pub mod recorder;
 pub mod redirect;
 pub mod upload;
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
 use ureq::http;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{
-    ConnectProxyConnector, Connector, NextTimeout, RustlsConnector, TcpConnector,
-};
+use ureq::unversioned::transport::{Connector, NextTimeout, RustlsConnector, TcpConnector};
 use ureq::{Agent, SendBody};
 
+use crate::options::proxy::{Proxies, Route};
 use crate::options::ClientOptions;
 use crate::spec::RequestSpec;
 use crate::wire::ResponseHead;
 use errors::{DnsFailure, Phase, TransportError};
+use forward::ForwardConnector;
+use proxy::{Plan, ProxyConnector, SharedHop};
 use recorder::{lock, HeadHook, RecordingConnector, SharedTape};
 
 /// The largest request head we send. ureq writes the head into one output buffer; a bigger
@@ -72,6 +77,10 @@ pub struct Transport {
     agent: Agent,
     tape: SharedTape,
     timeout: Option<Duration>,
+    /// The proxy for each target scheme, and `no_proxy`.
+    proxies: Proxies,
+    /// What the proxy connectors need to know about the exchange being sent.
+    hop: SharedHop,
 }
 
 impl Transport {
@@ -95,16 +104,47 @@ impl Transport {
             .input_buffer_size(256 * 1024)
             .build();
         let tape = SharedTape::default();
-        let connector =
-            ().chain(ConnectProxyConnector::default())
-                .chain(TcpConnector::default())
-                .chain(RustlsConnector::default())
-                .chain(RecordingConnector { tape: tape.clone() });
+        let hop = SharedHop::default();
+        // The proxy connector reaches an https:// proxy with the same TLS as origins.
+        let connector = ProxyConnector::new(hop.clone(), RustlsConnector::default())
+            .chain(TcpConnector::default())
+            .chain(RustlsConnector::default())
+            .chain(RecordingConnector { tape: tape.clone() })
+            .chain(ForwardConnector { hop: hop.clone() });
         Transport {
             agent: Agent::with_parts(config, connector, MarkingResolver::default()),
             tape,
             timeout,
+            proxies: options.proxies.clone(),
+            hop,
         }
+    }
+
+    /// The request for ureq, with the route's proxy as its own (request-level) proxy; and
+    /// the proxy connectors told about this exchange.
+    fn routed(
+        &self,
+        request: http::Request<SendBody<'static>>,
+        route: Route,
+        plan: &Plan,
+    ) -> Result<http::Request<SendBody<'static>>, TransportError> {
+        let mut hop = proxy::lock(&self.hop);
+        hop.generation = hop.generation.wrapping_add(1);
+        hop.proxy = route.proxy().map(ToString::to_string).unwrap_or_default();
+        hop.proxy_authorization = plan.proxy_authorization.clone();
+        let Some(p) = route.proxy() else {
+            return Ok(request);
+        };
+        let proxy = proxy::ureq_proxy(p).map_err(|e| TransportError::Proxy {
+            proxy: p.to_string(),
+            detail: format!("not a usable proxy ({e})"),
+            retryable: false,
+        })?;
+        Ok(self
+            .agent
+            .configure_request(request)
+            .proxy(Some(proxy))
+            .build())
     }
 
     fn request(
@@ -143,16 +183,12 @@ impl Client for Transport {
         on_request_head: Option<HeadHook>,
     ) -> Result<Response, TransportError> {
         let started = Instant::now();
-        let head_len = crate::wire::render_request_head(spec).len();
-        if head_len > MAX_REQUEST_HEAD {
-            return Err(TransportError::RequestHeadTooLarge {
-                size: head_len,
-                limit: MAX_REQUEST_HEAD,
-            });
-        }
-        let request = self.request(spec, body)?;
+        let route = self.proxies.route(&spec.url);
+        let (plan, spec) = planned(route, spec)?;
+        let spec = spec.as_ref();
+        let request = self.routed(self.request(spec, body)?, route, &plan)?;
         let authority = authority_with_port(&spec.url);
-        lock(&self.tape).reset(on_request_head);
+        lock(&self.tape).reset(proxy::hiding_hook(on_request_head, &plan));
         let response = self.agent.run(request).map_err(|e| {
             // Bytes of a head had arrived: the server had begun to answer.
             let phase = match lock(&self.tape).received_any() {
@@ -170,6 +206,14 @@ impl Client for Transport {
             authority: authority.clone(),
             detail: e.to_string(),
         })?;
+        if let (Route::Forward(p), 407) = (route, head.status) {
+            // The proxy's own answer to a forwarded request, as it would be to a CONNECT.
+            return Err(TransportError::ProxyAuth {
+                proxy: p.to_string(),
+                sent: plan.proxy_authorization.is_some()
+                    || spec.header("Proxy-Authorization").is_some(),
+            });
+        }
         Ok(Response {
             head,
             body: Box::new(BodyReader {
@@ -192,6 +236,27 @@ impl Transport {
             phase,
         }
     }
+}
+
+/// What the request sends where on `route`, and the request as its first hop gets it (without
+/// the items that went on a CONNECT), its head checked against [`MAX_REQUEST_HEAD`].
+fn planned<'a>(
+    route: Route,
+    spec: &'a RequestSpec,
+) -> Result<(Plan, Cow<'a, RequestSpec>), TransportError> {
+    let plan = proxy::plan(route, spec);
+    let spec = match plan.strip_typed {
+        true => Cow::Owned(proxy::without_typed(spec)),
+        false => Cow::Borrowed(spec),
+    };
+    let head_len = proxy::head_len(&spec, &plan);
+    if head_len > MAX_REQUEST_HEAD {
+        return Err(TransportError::RequestHeadTooLarge {
+            size: head_len,
+            limit: MAX_REQUEST_HEAD,
+        });
+    }
+    Ok((plan, spec))
 }
 
 /// A response body whose read errors are classified [`TransportError`]s.
