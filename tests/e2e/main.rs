@@ -15,6 +15,7 @@ mod generated;
 mod items;
 mod output_pretty;
 mod output_wire;
+mod proxy;
 mod redirects;
 mod server_selftest;
 mod sessions;
