@@ -26,6 +26,7 @@ complete -c http -l resolve -d 'Connect to ADDR for HOST:PORT, keeping HOST for 
 complete -c http -l unix-socket -d 'Talk HTTP over this Unix domain socket (the URL\'s host is only the Host header)' -r -F
 complete -c http -l interface -d 'Connect from this local address, or from the address of this interface (as curl)' -r
 complete -c http -l max-redirects -d 'With --follow: how many redirects to follow; one more ends with exit status 6' -r
+complete -c http -l proxy -d 'A proxy for http targets, https targets or all, as PROTOCOL:URL (repeatable), e.g. --proxy=http:http://user:pass@proxy:3128 or --proxy=all:socks5h://proxy:1080. Proxy URLs: http, https, socks4, socks4a, socks5, socks5h. Overrides http_proxy, https_proxy and all_proxy; no_proxy still applies' -r
 complete -c http -l verify -d 'Verify the server\'s TLS certificate: yes (against the system\'s trust store, or REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR), no (don\'t: unsafe), or the path of a PEM CA bundle or a directory of CA certificates to trust instead' -r
 complete -c http -l ssl -d 'The lowest TLS version to offer: tls1.2 (the default, as ssl2.3) or tls1.3' -r -f -a "ssl2.3\t''
 tls1.2\t''

@@ -264,6 +264,12 @@ pub struct Args {
     /// Send the body with Transfer-Encoding: chunked.
     #[arg(long, help_heading = "Network")]
     pub chunked: bool,
+    /// A proxy for http targets, https targets or all, as PROTOCOL:URL (repeatable), e.g.
+    /// --proxy=http:http://user:pass@proxy:3128 or --proxy=all:socks5h://proxy:1080. Proxy
+    /// URLs: http, https, socks4, socks4a, socks5, socks5h. Overrides http_proxy, https_proxy
+    /// and all_proxy; no_proxy still applies.
+    #[arg(long, value_name = "PROTOCOL:URL", action = ArgAction::Append, help_heading = "Network")]
+    pub proxy: Vec<String>,
 
     // ---- SSL ---------------------------------------------------------------------------------
     /// Verify the server's TLS certificate: yes (against the system's trust store, or

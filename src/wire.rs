@@ -7,17 +7,46 @@ use anyhow::{anyhow, Result};
 use crate::spec::RequestSpec;
 
 /// The request head exactly as the transport writes it: request line, headers in order,
-/// blank line, CRLF endings.
+/// blank line, CRLF endings. (What is sent goes through [`render_request_head_as`].)
+#[cfg(test)]
 pub fn render_request_head(spec: &RequestSpec) -> Vec<u8> {
-    let mut out = format!("{} {} HTTP/1.1\r\n", spec.method, spec.target);
-    for h in &spec.headers {
-        out.push_str(&h.name);
+    render_request_head_as(spec, None, &[])
+}
+
+/// The request head as it leaves for its first hop: with `absolute` (`scheme://authority`)
+/// the request line is in absolute-form, as an HTTP proxy receives it, and `extra` headers
+/// (a proxy's `Proxy-Authorization`) come last.
+pub fn render_request_head_as(
+    spec: &RequestSpec,
+    absolute: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Vec<u8> {
+    let target = request_target(&spec.target, absolute);
+    let mut out = format!("{} {target} HTTP/1.1\r\n", spec.method);
+    let headers = spec
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.value.as_str()));
+    for (name, value) in headers.chain(extra.iter().copied()) {
+        out.push_str(name);
         out.push_str(": ");
-        out.push_str(&h.value);
+        out.push_str(value);
         out.push_str("\r\n");
     }
     out.push_str("\r\n");
     out.into_bytes()
+}
+
+/// The request-target of a request line: origin-form (`/path?query`), or absolute-form
+/// (`http://host:port/path?query`) when the request goes to an HTTP proxy (RFC 9112 §3.2.2),
+/// where `OPTIONS *` becomes the bare `scheme://authority` (RFC 9112 §3.2.4). A target that
+/// is already absolute is kept.
+pub fn request_target(target: &str, absolute: Option<&str>) -> String {
+    match absolute {
+        Some(origin) if target == "*" => origin.to_string(),
+        Some(origin) if target.starts_with('/') => format!("{origin}{target}"),
+        _ => target.to_string(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +134,44 @@ mod tests {
         let head = ResponseHead::parse(b"HTTP/1.0 204\r\n\r\n").unwrap();
         assert_eq!(head.version, "HTTP/1.0");
         assert_eq!(head.reason, "");
+    }
+
+    #[test]
+    fn request_targets_for_an_origin_and_for_a_proxy() {
+        assert_eq!(request_target("/a?b=1", None), "/a?b=1");
+        let via = Some("http://example.test:8080");
+        assert_eq!(
+            request_target("/a?b=1", via),
+            "http://example.test:8080/a?b=1"
+        );
+        assert_eq!(request_target("*", via), "http://example.test:8080");
+        assert_eq!(request_target("http://x.test/", via), "http://x.test/");
+    }
+
+    #[test]
+    fn a_head_for_a_proxy_has_the_absolute_form_and_extra_headers_last() {
+        let spec = RequestSpec {
+            method: "GET".into(),
+            url: url::Url::parse("http://example.test/x").unwrap(),
+            target: "/x".into(),
+            headers: vec![crate::spec::Header::new("Host", "example.test")],
+            body: Default::default(),
+            auth: None,
+        };
+        assert_eq!(
+            render_request_head(&spec),
+            b"GET /x HTTP/1.1\r\nHost: example.test\r\n\r\n"
+        );
+        let head = render_request_head_as(
+            &spec,
+            Some("http://example.test"),
+            &[("Proxy-Authorization", "Basic <hidden>")],
+        );
+        assert_eq!(
+            String::from_utf8(head).unwrap(),
+            "GET http://example.test/x HTTP/1.1\r\nHost: example.test\r\n\
+             Proxy-Authorization: Basic <hidden>\r\n\r\n"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::cookies::{CookieJar, StoredCookie};
 use crate::download::Download;
 use crate::exchange::{self, Exchanger, Outcome};
 use crate::exit::{status_of, ExitStatus};
+use crate::options::proxy::Route;
 use crate::options::{self, Env, Options, OutputTarget, Quiet, Terminals};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::sanitize::inert;
@@ -25,7 +26,7 @@ use crate::spec::RequestSpec;
 use crate::transport::errors::TransportError;
 use crate::transport::redirect::BoundSecrets;
 use crate::transport::Transport;
-use crate::{stdin, wire};
+use crate::{stdin, transport};
 
 /// Which of the two programs is running: it decides the default scheme and the message prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +63,7 @@ fn read_env() -> Env {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         term: std::env::var("TERM").ok(),
         tls: options::tls::TlsEnv::read(|name| std::env::var_os(name)),
+        proxy: options::proxy::ProxyEnv::from_lookup(|name| std::env::var(name).ok()),
     }
 }
 
@@ -184,7 +186,8 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         // The session applies to what is printed; nothing was exchanged, so it is not written.
         let secrets = BoundSecrets::of(&spec);
         exchange::with_cookies(&mut spec, &jar, &secrets);
-        print_offline(&spec, plan.set, &printer, &plan.display)?;
+        let route = opts.client.proxies.route(&spec.url);
+        print_offline(&spec, route, plan.set, &printer, &plan.display)?;
         return Ok(ExitStatus::Success);
     }
     warn_insecure(opts, prog);
@@ -282,6 +285,7 @@ fn open_output(target: &OutputTarget) -> Result<Box<dyn Write + Send>> {
 
 fn print_offline(
     spec: &RequestSpec,
+    route: Route,
     print: PrintSet,
     printer: &Printer,
     display: &Display,
@@ -291,7 +295,8 @@ fn print_offline(
     }
     printer.begin()?;
     if print.request_head {
-        printer.write(&display.head(&wire::render_request_head(spec)))?;
+        // As the first hop would get it: absolute-form for a proxy (credentials hidden).
+        printer.write(&display.head(&transport::proxy::shown_head(spec, route)))?;
     }
     if print.request_body {
         exchange::print_offline_body(spec, display, print, printer)?;

@@ -6,7 +6,9 @@
 //! names `cli::Args`; the rest of the program sees only [`Options`].
 
 mod net;
+mod no_proxy;
 mod print;
+pub mod proxy;
 pub mod tls;
 
 use std::time::Duration;
@@ -39,6 +41,8 @@ pub struct Env {
     pub term: Option<String>,
     /// The CA bundle variables.
     pub tls: tls::TlsEnv,
+    /// `http_proxy`, `https_proxy`, `all_proxy`, `no_proxy` (either case), `REQUEST_METHOD`.
+    pub proxy: proxy::ProxyEnv,
 }
 
 /// One run, resolved.
@@ -98,6 +102,8 @@ pub struct ClientOptions {
     pub addressing: Addressing,
     /// Trust, client certificate, versions and cipher suites.
     pub tls: tls::TlsOptions,
+    /// `--proxy` and the proxy variables: the proxy for each target scheme, and `no_proxy`.
+    pub proxies: proxy::Proxies,
 }
 
 /// How redirects are handled.
@@ -229,6 +235,7 @@ fn client_options(args: &Args, env: &Env) -> Result<ClientOptions> {
             args.interface.as_deref(),
         )?,
         tls: tls::resolve(args, &env.tls)?,
+        proxies: proxy::resolve(&args.proxy, &env.proxy).map_err(anyhow::Error::msg)?,
     })
 }
 

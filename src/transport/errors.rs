@@ -129,6 +129,18 @@ pub enum TransportError {
     Output {
         detail: String,
     },
+    /// The proxy asked for credentials (407), or refused the ones sent (`sent`).
+    ProxyAuth {
+        /// The proxy as `scheme://host:port`, never with its credentials.
+        proxy: String,
+        sent: bool,
+    },
+    /// Reaching the proxy, or going through it, failed.
+    Proxy {
+        proxy: String,
+        detail: String,
+        retryable: bool,
+    },
     /// An I/O error that fits none of the above.
     Other {
         authority: String,
@@ -169,6 +181,10 @@ impl TransportError {
                 | TransportError::Closed { .. }
                 | TransportError::Broken { .. }
                 | TransportError::OsTimeout { .. }
+                | TransportError::Proxy {
+                    retryable: true,
+                    ..
+                }
         )
     }
 
@@ -181,7 +197,9 @@ impl TransportError {
             | TransportError::Unreachable { .. }
             | TransportError::ConnectTimeout { .. }
             | TransportError::RequestHeadTooLarge { .. }
-            | TransportError::InvalidRequest { .. } => Some(Phase::Request),
+            | TransportError::InvalidRequest { .. }
+            | TransportError::ProxyAuth { .. }
+            | TransportError::Proxy { .. } => Some(Phase::Request),
             TransportError::Reset { phase, .. }
             | TransportError::Closed { phase, .. }
             | TransportError::Broken { phase, .. }
@@ -275,6 +293,20 @@ impl fmt::Display for TransportError {
             }
             T::Output { detail } => write!(f, "cannot write the output: {detail}"),
             T::Failed { authority, detail } => write!(f, "Request to {authority} failed: {detail}"),
+            T::ProxyAuth { proxy, sent: true } => write!(
+                f,
+                "The proxy {proxy} refused the credentials it was sent \
+                 (407 Proxy Authentication Required)"
+            ),
+            T::ProxyAuth { proxy, sent: false } => write!(
+                f,
+                "The proxy {proxy} requires authentication (407 Proxy Authentication \
+                 Required): put the credentials in the proxy URL, e.g. {}",
+                proxy.replacen("://", "://USER:PASS@", 1)
+            ),
+            T::Proxy { proxy, detail, .. } => {
+                write!(f, "Couldn't connect through the proxy {proxy}: {detail}")
+            }
         }
     }
 }
@@ -316,6 +348,48 @@ impl fmt::Display for LocalReadFailure {
 }
 
 impl std::error::Error for LocalReadFailure {}
+
+/// Put inside the `io::Error` the proxy connector returns: the failure happened on the way to
+/// the proxy or in its handshake, so the message names the proxy, not the origin.
+#[derive(Debug)]
+pub struct ProxyFailure {
+    /// The proxy as `scheme://host:port`, never with its credentials.
+    pub proxy: String,
+    pub problem: ProxyProblem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProxyProblem {
+    /// 407 Proxy Authentication Required; `sent`: credentials were sent and refused.
+    Auth { sent: bool },
+    /// Anything else; `retryable` when the network or the proxy's connection failed.
+    Failed { detail: String, retryable: bool },
+}
+
+impl fmt::Display for ProxyFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.problem {
+            ProxyProblem::Auth { .. } => write!(f, "{}: 407", self.proxy),
+            ProxyProblem::Failed { detail, .. } => write!(f, "{}: {detail}", self.proxy),
+        }
+    }
+}
+
+impl std::error::Error for ProxyFailure {}
+
+impl ProxyFailure {
+    fn into_error(self) -> TransportError {
+        let proxy = self.proxy;
+        match self.problem {
+            ProxyProblem::Auth { sent } => TransportError::ProxyAuth { proxy, sent },
+            ProxyProblem::Failed { detail, retryable } => TransportError::Proxy {
+                proxy,
+                detail,
+                retryable,
+            },
+        }
+    }
+}
 
 /// The time limits of a run, to say which one was hit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -410,6 +484,15 @@ pub fn classify_read(err: io::Error, at: &Context) -> TransportError {
 fn classify_io(io: io::Error, at: &Context) -> TransportError {
     use io::ErrorKind as K;
     let authority = at.authority.to_string();
+    if inner::<ProxyFailure>(&io).is_some() {
+        if let Some(Ok(failure)) = io.into_inner().map(|e| e.downcast::<ProxyFailure>()) {
+            return (*failure).into_error();
+        }
+        return TransportError::Other {
+            authority,
+            detail: "the proxy failed".into(),
+        };
+    }
     if let Some(dns) = inner::<DnsFailure>(&io) {
         return TransportError::Dns {
             host: host_of(at.authority).to_string(),
@@ -594,6 +677,43 @@ mod tests {
         let local = classify(ureq::Error::Io(local), &at(Phase::Request));
         assert!(matches!(local, TransportError::LocalFile { .. }));
         assert!(!local.is_retryable());
+    }
+
+    #[test]
+    fn proxy_failures_name_the_proxy_not_the_origin() {
+        let failure = |problem| {
+            let marker = ProxyFailure {
+                proxy: "http://127.0.0.1:3128".into(),
+                problem,
+            };
+            let io = io::Error::new(io::ErrorKind::ConnectionRefused, marker);
+            classify(ureq::Error::Io(io), &at(Phase::Request))
+        };
+        let refused = failure(ProxyProblem::Failed {
+            detail: "connection refused".into(),
+            retryable: true,
+        });
+        assert_eq!(
+            refused.to_string(),
+            "Couldn't connect through the proxy http://127.0.0.1:3128: connection refused"
+        );
+        assert!(refused.is_retryable());
+        assert_eq!(refused.phase(), Some(Phase::Request));
+        assert_eq!(refused.exit_status(), ExitStatus::Error);
+        let ask = failure(ProxyProblem::Auth { sent: false });
+        assert_eq!(
+            ask.to_string(),
+            "The proxy http://127.0.0.1:3128 requires authentication (407 Proxy \
+             Authentication Required): put the credentials in the proxy URL, e.g. \
+             http://USER:PASS@127.0.0.1:3128"
+        );
+        let refused_creds = failure(ProxyProblem::Auth { sent: true });
+        assert!(matches!(
+            refused_creds,
+            TransportError::ProxyAuth { sent: true, .. }
+        ));
+        assert!(!refused_creds.is_retryable());
+        assert_eq!(refused_creds.exit_status(), ExitStatus::Error);
     }
 
     #[test]

@@ -2,28 +2,35 @@
 //!
 //! ureq's defaults suit a library, not a CLI: no timeouts, statuses as errors,
 //! redirects that keep secrets, env proxies that ignore the scheme, its own lower-cased
-//! headers. Here: statuses are responses, nothing is followed, no proxy is used, ureq adds no
-//! header of its own (the spec holds them all, in the user's case), and timeouts are set.
+//! headers. Here: statuses are responses, nothing is followed, ureq reads no proxy variable
+//! (each request gets the proxy of its own scheme: see `proxy.rs`), ureq adds no header of its
+//! own (the spec holds them all, in the user's case), and timeouts are set.
 
 pub mod errors;
+pub mod forward;
 mod net;
+pub mod proxy;
 pub mod recorder;
 pub mod redirect;
 pub mod tls;
 pub mod upload;
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 use std::time::{Duration, Instant};
 
 use ureq::http;
-use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
+use ureq::unversioned::transport::{Connector, TcpConnector};
 use ureq::{Agent, SendBody};
 
+use crate::options::proxy::{Proxies, Route};
 use crate::options::{ClientOptions, IpFamily};
 use crate::spec::RequestSpec;
 use crate::wire::ResponseHead;
 use errors::{Limits, Phase, TransportError};
+use forward::ForwardConnector;
 use net::{NetConnector, NetResolver};
+use proxy::{Plan, ProxyConnector, SharedHop};
 use recorder::{lock, HeadHook, RecordingConnector, SharedTape};
 use tls::{TlsConnector, TlsInfo, TlsSlot};
 
@@ -80,6 +87,10 @@ pub struct Transport {
     deadline: Option<Instant>,
     max_headers: Option<usize>,
     tls: TlsSlot,
+    /// The proxy for each target scheme, and `no_proxy`.
+    proxies: Proxies,
+    /// What the proxy connectors need to know about the exchange being sent.
+    hop: SharedHop,
 }
 
 impl Transport {
@@ -127,15 +138,18 @@ impl Transport {
         };
         let tape = SharedTape::default();
         let tls = TlsSlot::default();
-        let connector = ()
-            .chain(ConnectProxyConnector::default())
+        let tls_connector = TlsConnector::new(&options.tls, tls.clone(), ask)?;
+        let hop = SharedHop::default();
+        // The proxy connector reaches an https:// proxy with the same TLS as origins.
+        let connector = ProxyConnector::new(hop.clone(), tls_connector.clone())
             .chain(NetConnector {
                 unix_socket: address.unix_socket.clone(),
                 bind,
             })
             .chain(TcpConnector::default())
-            .chain(TlsConnector::new(&options.tls, tls.clone(), ask)?)
-            .chain(RecordingConnector { tape: tape.clone() });
+            .chain(tls_connector)
+            .chain(RecordingConnector { tape: tape.clone() })
+            .chain(ForwardConnector { hop: hop.clone() });
         let resolver = NetResolver {
             overrides: address.resolve.clone(),
             family: address.family,
@@ -149,7 +163,36 @@ impl Transport {
             deadline: options.max_time.map(|t| Instant::now() + t),
             max_headers: options.max_headers,
             tls,
+            proxies: options.proxies.clone(),
+            hop,
         })
+    }
+
+    /// The request for ureq, with the route's proxy as its own (request-level) proxy; and
+    /// the proxy connectors told about this exchange.
+    fn routed(
+        &self,
+        request: http::Request<SendBody<'static>>,
+        route: Route,
+        plan: &Plan,
+    ) -> Result<http::Request<SendBody<'static>>, TransportError> {
+        let mut hop = proxy::lock(&self.hop);
+        hop.generation = hop.generation.wrapping_add(1);
+        hop.proxy = route.proxy().map(ToString::to_string).unwrap_or_default();
+        hop.proxy_authorization = plan.proxy_authorization.clone();
+        let Some(p) = route.proxy() else {
+            return Ok(request);
+        };
+        let proxy = proxy::ureq_proxy(p).map_err(|e| TransportError::Proxy {
+            proxy: p.to_string(),
+            detail: format!("not a usable proxy ({e})"),
+            retryable: false,
+        })?;
+        Ok(self
+            .agent
+            .configure_request(request)
+            .proxy(Some(proxy))
+            .build())
     }
 
     fn request(
@@ -188,15 +231,11 @@ impl Client for Transport {
         on_request_head: Option<HeadHook>,
     ) -> Result<Response, TransportError> {
         let started = Instant::now();
-        let head_len = crate::wire::render_request_head(spec).len();
-        if head_len > MAX_REQUEST_HEAD {
-            return Err(TransportError::RequestHeadTooLarge {
-                size: head_len,
-                limit: MAX_REQUEST_HEAD,
-            });
-        }
+        let route = self.proxies.route(&spec.url);
+        let (plan, spec) = planned(route, spec)?;
+        let spec = spec.as_ref();
         let authority = authority_with_port(&spec.url);
-        let mut request = self.request(spec, body)?;
+        let mut request = self.routed(self.request(spec, body)?, route, &plan)?;
         if let Some(deadline) = self.deadline {
             // Every hop gets what is left of the run's budget.
             let left = deadline.saturating_duration_since(Instant::now());
@@ -209,7 +248,7 @@ impl Client for Transport {
                 .timeout_global(Some(left))
                 .build();
         }
-        lock(&self.tape).reset(on_request_head);
+        lock(&self.tape).reset(proxy::hiding_hook(on_request_head, &plan));
         tls::clear_slot(&self.tls);
         let response = self.agent.run(request).map_err(|e| {
             let tape = lock(&self.tape);
@@ -232,6 +271,14 @@ impl Client for Transport {
             authority: authority.clone(),
             detail: e.to_string(),
         })?;
+        if let (Route::Forward(p), 407) = (route, head.status) {
+            // The proxy's own answer to a forwarded request, as it would be to a CONNECT.
+            return Err(TransportError::ProxyAuth {
+                proxy: p.to_string(),
+                sent: plan.proxy_authorization.is_some()
+                    || spec.header("Proxy-Authorization").is_some(),
+            });
+        }
         if let Some(limit) = self.max_headers.filter(|n| head.headers.len() > *n) {
             return Err(TransportError::TooManyHeaders { authority, limit });
         }
@@ -258,6 +305,27 @@ impl Transport {
             phase,
         }
     }
+}
+
+/// What the request sends where on `route`, and the request as its first hop gets it (without
+/// the items that went on a CONNECT), its head checked against [`MAX_REQUEST_HEAD`].
+fn planned<'a>(
+    route: Route,
+    spec: &'a RequestSpec,
+) -> Result<(Plan, Cow<'a, RequestSpec>), TransportError> {
+    let plan = proxy::plan(route, spec);
+    let spec = match plan.strip_typed {
+        true => Cow::Owned(proxy::without_typed(spec)),
+        false => Cow::Borrowed(spec),
+    };
+    let head_len = proxy::head_len(&spec, &plan);
+    if head_len > MAX_REQUEST_HEAD {
+        return Err(TransportError::RequestHeadTooLarge {
+            size: head_len,
+            limit: MAX_REQUEST_HEAD,
+        });
+    }
+    Ok((plan, spec))
 }
 
 /// A response body whose read errors are classified [`TransportError`]s.

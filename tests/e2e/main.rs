@@ -16,6 +16,7 @@ mod items;
 mod network;
 mod output_pretty;
 mod output_wire;
+mod proxy;
 mod redirects;
 mod server_selftest;
 mod sessions;

@@ -88,6 +88,7 @@ impl fmt::Display for TlsFailure {
 impl std::error::Error for TlsFailure {}
 
 /// The connector: one rustls configuration for the whole run.
+#[derive(Clone)]
 pub struct TlsConnector {
     config: Arc<ClientConfig>,
     slot: TlsSlot,

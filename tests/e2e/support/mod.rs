@@ -7,6 +7,7 @@
 //! ([`Cmd::stdin`]).
 
 pub mod output;
+pub mod proxy;
 pub mod server;
 pub mod tls;
 
