@@ -235,8 +235,20 @@ fn client_options(args: &Args, env: &Env) -> Result<ClientOptions> {
             args.interface.as_deref(),
         )?,
         tls: tls::resolve(args, &env.tls)?,
-        proxies: proxy::resolve(&args.proxy, &env.proxy).map_err(anyhow::Error::msg)?,
+        proxies: proxies(args, env)?,
     })
+}
+
+/// The proxies, unless `--unix-socket` names where to connect: then none applies (the
+/// variables are ignored, and `--proxy` is a contradiction).
+fn proxies(args: &Args, env: &Env) -> Result<proxy::Proxies> {
+    if args.unix_socket.is_some() {
+        if !args.proxy.is_empty() {
+            bail!("--proxy and --unix-socket cannot be used together");
+        }
+        return Ok(proxy::Proxies::default());
+    }
+    proxy::resolve(&args.proxy, &env.proxy).map_err(anyhow::Error::msg)
 }
 
 fn policies(args: &Args, terminals: Terminals) -> Policies {

@@ -199,3 +199,25 @@ fn method_or_url_first() {
         (None, ":3000".into(), s(&["a=b"]))
     );
 }
+
+#[test]
+fn a_unix_socket_takes_no_proxy() {
+    let mut env = Env::default();
+    env.proxy = proxy::ProxyEnv::from_lookup(|name| {
+        (name == "http_proxy").then(|| "http://proxy.test:3128".to_string())
+    });
+    let with_env = |argv: &[&str]| resolve(&args(argv), &env, false);
+    let url = url::Url::parse("http://localhost/").unwrap();
+    let plain = with_env(&["localhost"]).unwrap();
+    assert_ne!(plain.client.proxies.route(&url), proxy::Route::Direct);
+    let sock = with_env(&["--unix-socket", "/tmp/s.sock", "localhost"]).unwrap();
+    assert_eq!(sock.client.proxies.route(&url), proxy::Route::Direct);
+    let both = with_env(&[
+        "--unix-socket",
+        "/tmp/s",
+        "--proxy",
+        "all:http://p:1",
+        "localhost",
+    ]);
+    assert!(both.is_err());
+}

@@ -141,7 +141,7 @@ impl Transport {
         let tls_connector = TlsConnector::new(&options.tls, tls.clone(), ask)?;
         let hop = SharedHop::default();
         // The proxy connector reaches an https:// proxy with the same TLS as origins.
-        let connector = ProxyConnector::new(hop.clone(), tls_connector.clone())
+        let connector = ProxyConnector::new(hop.clone(), tls_connector.clone(), bind.clone())
             .chain(NetConnector {
                 unix_socket: address.unix_socket.clone(),
                 bind,

@@ -196,11 +196,13 @@ pub fn ureq_proxy(proxy: &ProxyUrl) -> Result<Proxy, Error> {
 pub struct ProxyConnector<Tls> {
     hop: SharedHop,
     tls: Tls,
+    /// `--interface`: the local addresses connections to an HTTP proxy are made from.
+    bind: Vec<std::net::IpAddr>,
 }
 
 impl<Tls> ProxyConnector<Tls> {
-    pub fn new(hop: SharedHop, tls: Tls) -> Self {
-        ProxyConnector { hop, tls }
+    pub fn new(hop: SharedHop, tls: Tls, bind: Vec<std::net::IpAddr>) -> Self {
+        ProxyConnector { hop, tls, bind }
     }
 }
 
@@ -265,8 +267,20 @@ impl<Tls: Connector<Box<dyn Transport>>> ProxyConnector<Tls> {
             register_shutdown: details.register_shutdown.clone(),
         };
         let none = || failed(name, "no connection was made".into(), false);
-        let tcp = TcpConnector::default().connect(&leg, None::<Box<dyn Transport>>);
-        let mut transport: Box<dyn Transport> = Box::new(tcp.map_err(named)?.ok_or_else(none)?);
+        let mut transport: Box<dyn Transport> = match self.bind.is_empty() {
+            true => {
+                let tcp = TcpConnector::default().connect(&leg, None::<Box<dyn Transport>>);
+                Box::new(tcp.map_err(named)?.ok_or_else(none)?)
+            }
+            false => {
+                let net = super::net::NetConnector {
+                    unix_socket: None,
+                    bind: self.bind.clone(),
+                };
+                let bound = net.connect(&leg, None::<Box<dyn Transport>>);
+                Box::new(bound.map_err(named)?.ok_or_else(none)?)
+            }
+        };
         if tls {
             let wrapped = self.tls.connect(&leg, Some(transport)).map_err(named)?;
             transport = Box::new(wrapped.ok_or_else(none)?);

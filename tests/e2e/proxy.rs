@@ -661,3 +661,59 @@ fn a_proxy_refusing_or_flooding_a_connect_is_one_line_naming_it() {
         assert!(fake.only_request().request_line().starts_with("CONNECT "));
     }
 }
+
+/// A whole https exchange through an HTTP proxy: CONNECT with the proxy's credentials, then TLS
+/// end to end with the origin (verified against its CA), which sees nothing of the proxy's.
+#[test]
+fn an_https_exchange_through_connect_reaches_the_verified_origin() {
+    use crate::support::tls::{pki, write, TlsServer};
+    let fx = crate::support::Fixtures::new();
+    let ca = write(fx.path(), "ca.pem", &pki().ca);
+    let origin = TlsServer::trusted(Reply::ok("through the tunnel"));
+    let proxy = HttpProxy::start();
+    let r = http()
+        .args([
+            "-v",
+            &format!("--verify={}", ca.display()),
+            &format!("--proxy=https:{}", proxy.url_with("alice:pw")),
+            &origin.url("/secret"),
+        ])
+        .run();
+    r.success();
+    let out = r.stdout_str();
+    assert!(out.ends_with("through the tunnel"), "{}", r.describe());
+    assert!(!out.contains("Proxy-Authorization"), "{out}");
+    let got = proxy.requests();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].request_line(),
+        format!("CONNECT 127.0.0.1:{} HTTP/1.1", origin.port())
+    );
+    assert_eq!(
+        got[0].header("Proxy-Authorization").as_deref(),
+        Some(basic("alice", "pw").as_str())
+    );
+    let at_origin = origin.plain().only_request();
+    assert_eq!(at_origin.request_line(), "GET /secret HTTP/1.1");
+    assert_eq!(at_origin.header("Proxy-Authorization"), None);
+    assert_eq!(origin.handshakes().len(), 1);
+}
+
+/// `--interface` binds the connection to the proxy too (as curl does).
+#[test]
+fn interface_binds_the_connection_to_an_http_proxy() {
+    let proxy = HttpProxy::start();
+    let origin = Server::start(vec![ok()]);
+    http()
+        .args([
+            "--interface",
+            "127.0.0.3",
+            &format!("--proxy=http:{}", proxy.url()),
+            &origin.url("/b"),
+        ])
+        .run()
+        .success();
+    let got = proxy.requests();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].peer.unwrap().ip().to_string(), "127.0.0.3");
+}

@@ -33,6 +33,8 @@ pub struct ProxyRequest {
     pub conn: usize,
     /// The head, request line through the blank line.
     pub head: String,
+    /// The client's address on that connection.
+    pub peer: Option<SocketAddr>,
 }
 
 impl ProxyRequest {
@@ -241,6 +243,7 @@ fn handle_http(mut client: TcpStream, log: &Mutex<HttpLog>, expected: Option<&st
         let request = ProxyRequest {
             conn,
             head: head.clone(),
+            peer: client.peer_addr().ok(),
         };
         log.lock().unwrap().requests.push(request);
         let line = head.split("\r\n").next().unwrap_or("").to_string();
