@@ -202,10 +202,12 @@ fn method_or_url_first() {
 
 #[test]
 fn a_unix_socket_takes_no_proxy() {
-    let mut env = Env::default();
-    env.proxy = proxy::ProxyEnv::from_lookup(|name| {
-        (name == "http_proxy").then(|| "http://proxy.test:3128".to_string())
-    });
+    let env = Env {
+        proxy: proxy::ProxyEnv::from_lookup(|name| {
+            (name == "http_proxy").then(|| "http://proxy.test:3128".to_string())
+        }),
+        ..Env::default()
+    };
     let with_env = |argv: &[&str]| resolve(&args(argv), &env, false);
     let url = url::Url::parse("http://localhost/").unwrap();
     let plain = with_env(&["localhost"]).unwrap();
