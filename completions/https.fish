@@ -26,6 +26,10 @@ complete -c https -l resolve -d 'Connect to ADDR for HOST:PORT, keeping HOST for
 complete -c https -l unix-socket -d 'Talk HTTP over this Unix domain socket (the URL\'s host is only the Host header)' -r -F
 complete -c https -l interface -d 'Connect from this local address, or from the address of this interface (as curl)' -r
 complete -c https -l max-redirects -d 'With --follow: how many redirects to follow; one more ends with exit status 6' -r
+complete -c https -l retry -d 'Retry up to N times after a connection failure, a timeout or a --retry-on status' -r
+complete -c https -l retry-on -d 'Statuses to retry: codes and classes, e.g. 429,5xx (default 408,429,500,502,503,504)' -r
+complete -c https -l retry-backoff -d 'The first backoff wait in seconds, doubled per attempt, randomised (default 0.5)' -r
+complete -c https -l retry-max-delay -d 'The longest wait between attempts, a server\'s Retry-After included (default 30)' -r
 complete -c https -l proxy -d 'A proxy for http targets, https targets or all, as PROTOCOL:URL (repeatable), e.g. --proxy=http:http://user:pass@proxy:3128 or --proxy=all:socks5h://proxy:1080. Proxy URLs: http, https, socks4, socks4a, socks5, socks5h. Overrides http_proxy, https_proxy and all_proxy; no_proxy still applies' -r
 complete -c https -l verify -d 'Verify the server\'s TLS certificate: yes (against the system\'s trust store, or REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE, SSL_CERT_DIR), no (don\'t: unsafe), or the path of a PEM CA bundle or a directory of CA certificates to trust instead' -r
 complete -c https -l ssl -d 'The lowest TLS version to offer: tls1.2 (the default, as ssl2.3) or tls1.3' -r -f -a "ssl2.3\t''
@@ -56,6 +60,7 @@ complete -c https -l offline -d 'Build and print the request without sending it'
 complete -c https -s 4 -l ipv4 -d 'Connect over IPv4 only'
 complete -c https -s 6 -l ipv6 -d 'Connect over IPv6 only'
 complete -c https -s F -l follow -d 'Follow redirects (3xx with a Location), never carrying credentials or cookies to another origin'
+complete -c https -l retry-all-methods -d 'Retry POST, PATCH and other methods that are not idempotent too'
 complete -c https -l check-status -d 'Exit with 3, 4 or 5 for a 3xx, 4xx or 5xx response'
 complete -c https -l path-as-is -d 'Send the URL path exactly as typed (no `..` or `.` folding)'
 complete -c https -l chunked -d 'Send the body with Transfer-Encoding: chunked'

@@ -255,6 +255,21 @@ pub struct Args {
     /// With --follow: how many redirects to follow; one more ends with exit status 6.
     #[arg(long, value_name = "N", default_value_t = 30, help_heading = "Network")]
     pub max_redirects: u32,
+    /// Retry up to N times after a connection failure, a timeout or a --retry-on status.
+    #[arg(long, value_name = "N", help_heading = "Retries")]
+    pub retry: Option<u32>,
+    /// Statuses to retry: codes and classes, e.g. 429,5xx (default 408,429,500,502,503,504).
+    #[arg(long, value_name = "STATUSES", help_heading = "Retries")]
+    pub retry_on: Option<String>,
+    /// The first backoff wait in seconds, doubled per attempt, randomised (default 0.5).
+    #[arg(long, value_name = "SECONDS", help_heading = "Retries")]
+    pub retry_backoff: Option<f64>,
+    /// The longest wait between attempts, a server's Retry-After included (default 30).
+    #[arg(long, value_name = "SECONDS", help_heading = "Retries")]
+    pub retry_max_delay: Option<f64>,
+    /// Retry POST, PATCH and other methods that are not idempotent too.
+    #[arg(long, help_heading = "Retries")]
+    pub retry_all_methods: bool,
     /// Exit with 3, 4 or 5 for a 3xx, 4xx or 5xx response.
     #[arg(long, help_heading = "Network")]
     pub check_status: bool,

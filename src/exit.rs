@@ -64,3 +64,19 @@ pub fn status_of(err: &anyhow::Error) -> ExitStatus {
         .map(|f| f.status)
         .unwrap_or(ExitStatus::Error)
 }
+
+/// The error and its causes on one line, without repeating a cause already in the message.
+pub fn one_line(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text.replace(['\r', '\n'], " ")
+}

@@ -15,7 +15,7 @@ use crate::cli;
 use crate::cookies::{CookieJar, StoredCookie};
 use crate::download::Download;
 use crate::exchange::{self, Exchanger, Outcome};
-use crate::exit::{status_of, ExitStatus};
+use crate::exit::{one_line, status_of, ExitStatus};
 use crate::options::proxy::Route;
 use crate::options::{self, Env, Options, OutputTarget, Quiet, Terminals};
 use crate::output::{PrintSet, Printer};
@@ -114,22 +114,6 @@ pub fn main(program: Program, argv: Vec<OsString>) -> i32 {
     }
 }
 
-/// The error and its causes on one line, without repeating a cause already in the message.
-fn one_line(err: &anyhow::Error) -> String {
-    let mut text = String::new();
-    for cause in err.chain() {
-        let part = cause.to_string();
-        if text.contains(&part) {
-            continue;
-        }
-        if !text.is_empty() {
-            text.push_str(": ");
-        }
-        text.push_str(&part);
-    }
-    text.replace(['\r', '\n'], " ")
-}
-
 /// The exit status an error asks for: a transport failure's own (2 for timeouts), a
 /// [`crate::exit::Fatal`]'s, else 1.
 fn exit_status_of(err: &anyhow::Error) -> ExitStatus {
@@ -203,6 +187,9 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         follow: opts.policy.follow,
         download: download.as_ref(),
         upload_progress: plan.upload_progress,
+        retry: &opts.policy.retry,
+        notices: !plan.quiet.silences_output(),
+        prog,
     }
     .run(&spec, &mut jar)?;
     if let Some(session) = &session {

@@ -1,16 +1,19 @@
 //! What follows a response: the decision for one hop, a pure function of the request sent,
 //! the response head and the run's policy. No network, no printing: unit tests drive it.
 //!
-//! Today a hop ends the run ([`Decision::Done`]), follows a redirect, or answers a Digest
-//! challenge. Retries (`Retry(delay)`) and pagination (`NextPage(url)`) are decided here too
-//! when they arrive.
+//! A hop ends the run ([`Decision::Done`]), follows a redirect, answers a Digest challenge, or
+//! is sent again after a wait ([`Decision::Retry`], rules in [`super::retry`]).
+
+use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
 
+use super::retry::{self, AfterResponse};
 use crate::auth::netrc::Netrc;
 use crate::auth::{self, digest, AuthType};
 use crate::exit::{ExitStatus, Fatal};
-use crate::options::Follow;
+use crate::options::{Follow, RetryPolicy};
+use crate::pretty::sanitize::inert;
 use crate::spec::{Header, RequestSpec};
 use crate::transport::redirect::{self, BoundSecrets, Origin};
 use crate::wire::ResponseHead;
@@ -24,6 +27,10 @@ pub enum Decision {
     Redirect(RequestSpec),
     /// Answer an authentication challenge with this request.
     Challenge(RequestSpec),
+    /// Send the same request again after this wait; `after` says what went wrong.
+    Retry { wait: Duration, after: String },
+    /// This response stands, though the policy would retry it; `why` says why not.
+    GiveUp { why: String },
 }
 
 /// The run's rules for deciding, fixed before the first hop.
@@ -36,6 +43,7 @@ pub struct Policy<'a> {
     /// Whether hops to other hosts may take .netrc credentials (and of which type): yes
     /// unless the user gave credentials (or typed an Authorization) themselves.
     pub netrc_managed: Option<AuthType>,
+    pub retry: &'a RetryPolicy,
 }
 
 impl<'a> Policy<'a> {
@@ -44,6 +52,7 @@ impl<'a> Policy<'a> {
         follow: Follow,
         secrets: &'a BoundSecrets,
         netrc: Option<&'a Netrc>,
+        retry: &'a RetryPolicy,
     ) -> Policy<'a> {
         let netrc_managed = match &first.auth {
             Some(a) if a.source == auth::Source::Netrc => Some(a.kind),
@@ -55,6 +64,7 @@ impl<'a> Policy<'a> {
             secrets,
             netrc,
             netrc_managed,
+            retry,
         }
     }
 }
@@ -66,6 +76,8 @@ pub struct HopState {
     pub redirects: u32,
     /// The request just sent answered a challenge: a second 401 is the final answer.
     pub answered_challenge: bool,
+    /// Retries made of the request now being sent.
+    pub retries: u32,
 }
 
 impl HopState {
@@ -75,29 +87,81 @@ impl HopState {
             Decision::Redirect(_) => HopState {
                 redirects: self.redirects + 1,
                 answered_challenge: false,
+                retries: 0,
             },
             Decision::Challenge(_) => HopState {
                 answered_challenge: true,
                 ..self
             },
-            Decision::Done => self,
+            Decision::Retry { .. } => self.retried(),
+            Decision::Done | Decision::GiveUp { .. } => self,
+        }
+    }
+
+    /// The state after sending the same request again.
+    pub fn retried(self) -> HopState {
+        HopState {
+            retries: self.retries + 1,
+            ..self
         }
     }
 }
 
-/// Decides what follows `head`, the response to `spec`. `cnonce` is the client nonce a Digest
-/// answer would use (random in a run, fixed in tests).
+/// What a decision may depend on besides the exchange: the time and chance (random in a run,
+/// fixed in tests).
+#[derive(Debug, Clone, Copy)]
+pub struct Chance<'a> {
+    /// The client nonce a Digest answer would use.
+    pub cnonce: &'a str,
+    pub now: SystemTime,
+    /// Uniform in [0, 1): where a backoff wait falls (full jitter).
+    pub jitter: f64,
+}
+
+/// Decides what follows `head`, the response to `spec`.
 pub fn decide(
     policy: &Policy,
     state: HopState,
     spec: &RequestSpec,
     head: &ResponseHead,
-    cnonce: &str,
+    chance: Chance,
 ) -> Result<Decision> {
     if !state.answered_challenge {
-        if let Some(next) = digest_answer(spec, head, policy.secrets, cnonce)? {
+        if let Some(next) = digest_answer(spec, head, policy.secrets, chance.cnonce)? {
             return Ok(Decision::Challenge(next));
         }
+    }
+    let after = || format!("HTTP {} {}", head.status, inert(&head.reason));
+    match retry::after_response(
+        policy.retry,
+        state.retries,
+        spec,
+        head,
+        chance.now,
+        chance.jitter,
+    ) {
+        Some(AfterResponse::Wait(wait)) => {
+            return Ok(Decision::Retry {
+                wait,
+                after: after(),
+            })
+        }
+        Some(AfterResponse::TooLong { asked, header }) => {
+            let why = format!(
+                "the server asked to wait {} ({header}), longer than --retry-max-delay={}",
+                retry::shown(asked),
+                retry::shown(policy.retry.max_delay)
+            );
+            return Ok(Decision::GiveUp { why });
+        }
+        None => {}
+    }
+    let wanted = state.retries < policy.retry.max && policy.retry.on.contains(head.status);
+    if let Some(why) = wanted
+        .then(|| retry::never_retried(policy.retry, spec))
+        .flatten()
+    {
+        return Ok(Decision::GiveUp { why });
     }
     Ok(match redirect_hop(policy, state, spec, head)? {
         Some(next) => Decision::Redirect(next),

@@ -9,11 +9,12 @@
 
 pub mod decide;
 mod print;
+mod retry;
 
 pub use print::print_offline_body;
 
 use std::io::{self, Read};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Result;
 
@@ -21,14 +22,15 @@ use crate::auth::netrc::Netrc;
 use crate::auth::{digest, AuthType};
 use crate::cookies::CookieJar;
 use crate::download::Download;
-use crate::exit::ExitStatus;
-use crate::options::Follow;
+use crate::exit::{one_line, ExitStatus};
+use crate::options::{Follow, RetryPolicy};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::Display;
 use crate::spec::{Header, RequestSpec};
+use crate::transport::errors::TransportError;
 use crate::transport::redirect::{BoundSecrets, Origin};
 use crate::transport::{Client, Response};
-use decide::{Decision, HopState, Policy};
+use decide::{Chance, Decision, HopState, Policy};
 
 /// How the run ends: the final response's status and reason.
 pub struct Outcome {
@@ -54,6 +56,11 @@ pub struct Exchanger<'a> {
     pub download: Option<&'a Download>,
     /// stderr is a terminal: large uploads show a progress bar.
     pub upload_progress: bool,
+    pub retry: &'a RetryPolicy,
+    /// Say on stderr what the loop does on its own (retries); off with `-q`.
+    pub notices: bool,
+    /// The program's name, for those lines.
+    pub prog: &'static str,
 }
 
 impl Exchanger<'_> {
@@ -61,13 +68,13 @@ impl Exchanger<'_> {
     pub fn run(&self, first: &RequestSpec, jar: &mut CookieJar) -> Result<Outcome> {
         let started = Instant::now();
         let secrets = BoundSecrets::of(first);
-        let policy = Policy::new(first, self.follow, &secrets, self.netrc);
+        let policy = Policy::new(first, self.follow, &secrets, self.netrc, self.retry);
         // Output is held only when a hop may turn out not to be the last.
         let digest = first
             .auth
             .as_ref()
             .is_some_and(|a| a.kind == AuthType::Digest);
-        let hold = !self.all && (self.follow.enabled || digest);
+        let hold = !self.all && (self.follow.enabled || digest || self.retry.max > 0);
         let mut spec = first.clone();
         let mut state = HopState::default();
         loop {
@@ -75,22 +82,90 @@ impl Exchanger<'_> {
                 self.printer.hold();
             }
             with_cookies(&mut spec, jar, &secrets);
-            let response = self.send(&spec)?;
+            let response = match self.send(&spec) {
+                Ok(response) => response,
+                Err(error) => {
+                    self.printer.drop_held();
+                    let wait = self.retry_after_error(&spec, state, &error)?;
+                    let after = one_line(&error);
+                    self.pause(wait.ok_or(error)?, state.retries + 1, &after)?;
+                    state = state.retried();
+                    continue;
+                }
+            };
             store_cookies(jar, &spec, &response);
-            let decision =
-                decide::decide(&policy, state, &spec, &response.head, &digest::new_cnonce())?;
+            let chance = Chance {
+                cnonce: &digest::new_cnonce(),
+                now: SystemTime::now(),
+                jitter: retry::jitter(),
+            };
+            let decision = decide::decide(&policy, state, &spec, &response.head, chance)?;
             state = state.after(&decision);
             let next = match decision {
-                Decision::Done => {
-                    self.printer.release()?;
-                    let outcome = self.print_response(response, started, true)?;
-                    self.printer.flush()?;
-                    return Ok(outcome);
+                Decision::Done => return self.last(response, started),
+                Decision::GiveUp { why } => {
+                    self.notice(&format!("not retrying: {why}"));
+                    return self.last(response, started);
+                }
+                Decision::Retry { wait, after } => {
+                    self.intermediate(response, started)?;
+                    self.pause(wait, state.retries, &after)?;
+                    continue;
                 }
                 Decision::Redirect(next) | Decision::Challenge(next) => next,
             };
             self.intermediate(response, started)?;
             spec = next;
+        }
+    }
+
+    /// The run's answer: printed (or downloaded) in full.
+    fn last(&self, response: Response, started: Instant) -> Result<Outcome> {
+        self.printer.release()?;
+        let outcome = self.print_response(response, started, true)?;
+        self.printer.flush()?;
+        Ok(outcome)
+    }
+
+    /// The wait before retrying after a failed exchange; `None` when it is not retried (a note
+    /// says why when only the request's kind stood in the way).
+    fn retry_after_error(
+        &self,
+        spec: &RequestSpec,
+        state: HopState,
+        error: &anyhow::Error,
+    ) -> Result<Option<Duration>> {
+        let Some(failure) = error.downcast_ref::<TransportError>() else {
+            return Ok(None);
+        };
+        let jitter = retry::jitter();
+        let wait = retry::after_error(self.retry, state.retries, spec, failure, jitter);
+        let wanted = state.retries < self.retry.max && failure.is_retryable();
+        if wait.is_none() && wanted {
+            if let Some(why) = retry::never_retried(self.retry, spec) {
+                self.notice(&format!("not retrying: {why}"));
+            }
+        }
+        Ok(wait)
+    }
+
+    /// Waits before retry number `n`, saying so; `--max-time` bounds the wait too.
+    fn pause(&self, wait: Duration, n: u32, after: &str) -> Result<()> {
+        if self.client.time_left().is_some_and(|left| wait >= left) {
+            return Err(self.client.out_of_time().into());
+        }
+        self.notice(&format!(
+            "retrying in {} ({n}/{}) after {after}",
+            retry::shown(wait),
+            self.retry.max
+        ));
+        std::thread::sleep(wait);
+        Ok(())
+    }
+
+    fn notice(&self, text: &str) {
+        if self.notices {
+            eprintln!("{}: {text}", self.prog);
         }
     }
 

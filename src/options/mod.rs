@@ -9,6 +9,7 @@ mod net;
 mod no_proxy;
 mod print;
 pub mod proxy;
+pub mod retry;
 pub mod tls;
 
 use std::time::Duration;
@@ -22,6 +23,7 @@ use crate::items::{self, Item};
 
 pub use net::{Addressing, Interface, IpFamily, LimitSource, ResolveEntry};
 pub use print::{OutputTarget, PrintPlan, Quiet};
+pub use retry::RetryPolicy;
 
 /// Which standard streams are terminals (detected at the edge, passed in as data).
 #[derive(Debug, Clone, Copy, Default)]
@@ -130,6 +132,7 @@ pub struct Policies {
     pub download: Option<DownloadOptions>,
     pub session: Option<SessionChoice>,
     pub check_status: bool,
+    pub retry: RetryPolicy,
 }
 
 /// Resolves the command line and environment into [`Options`]. `default_scheme` is the
@@ -139,7 +142,7 @@ pub fn resolve(args: &Args, env: &Env, https_program: bool) -> Result<Options> {
     let request = request_input(args, env.terminals, https_program)?;
     let client = client_options(args, env)?;
     let print = print::plan(args, env)?;
-    let policy = policies(args, env.terminals);
+    let policy = policies(args, env.terminals)?;
     Ok(Options {
         request,
         client,
@@ -251,7 +254,7 @@ fn proxies(args: &Args, env: &Env) -> Result<proxy::Proxies> {
     proxy::resolve(&args.proxy, &env.proxy).map_err(anyhow::Error::msg)
 }
 
-fn policies(args: &Args, terminals: Terminals) -> Policies {
+fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {
     let download = (args.download && !args.offline).then(|| DownloadOptions {
         output: args.output.clone(),
         resume: args.resume,
@@ -259,13 +262,20 @@ fn policies(args: &Args, terminals: Terminals) -> Policies {
         stderr_tty: terminals.stderr,
         quiet: Quiet::from_count(args.quiet).silences_progress(),
     });
-    Policies {
+    Ok(Policies {
         offline: args.offline,
         follow: follow(args.follow, download.is_some(), args.max_redirects),
         download,
         session: session_choice(&args.session, &args.session_read_only),
         check_status: args.check_status,
-    }
+        retry: retry::policy(
+            args.retry,
+            args.retry_on.as_deref(),
+            seconds("retry-backoff", args.retry_backoff)?,
+            seconds("retry-max-delay", args.retry_max_delay)?,
+            args.retry_all_methods,
+        )?,
+    })
 }
 
 /// `--download` implies `--follow`: the file is the final resource, not a redirect page.

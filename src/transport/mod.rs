@@ -54,6 +54,12 @@ pub trait Client {
         body: Option<upload::BodyReader>,
         on_request_head: Option<HeadHook>,
     ) -> Result<Response, TransportError>;
+
+    /// What is left of `--max-time`, if it was given.
+    fn time_left(&self) -> Option<Duration>;
+
+    /// The error for a run that ran out of `--max-time`.
+    fn out_of_time(&self) -> TransportError;
 }
 
 /// A response whose head has arrived; the body is still on the connection. Errors read from
@@ -224,6 +230,15 @@ impl Transport {
 }
 
 impl Client for Transport {
+    fn time_left(&self) -> Option<Duration> {
+        self.deadline
+            .map(|d| d.saturating_duration_since(Instant::now()))
+    }
+
+    fn out_of_time(&self) -> TransportError {
+        self.context("", Phase::Request).max_time()
+    }
+
     fn send(
         &self,
         spec: &RequestSpec,

@@ -72,8 +72,8 @@ pub fn location_target(current: &Url, location: &[u8]) -> Result<Url, String> {
     Ok(next)
 }
 
-/// Why a body cannot be sent again (307/308).
-fn replay_problem(spec: &RequestSpec) -> Option<&'static str> {
+/// Why a body cannot be sent again (307/308, an auth challenge, a retry).
+pub fn replay_problem(spec: &RequestSpec) -> Option<&'static str> {
     spec.body.parts.iter().find_map(|p| match p {
         Part::Stdin { at_eof: false, .. } => Some(
             "the request body was streamed from stdin and cannot be sent again; \

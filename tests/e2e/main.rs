@@ -18,6 +18,7 @@ mod output_pretty;
 mod output_wire;
 mod proxy;
 mod redirects;
+mod retries;
 mod server_selftest;
 mod sessions;
 mod terminal_safety;

@@ -1,6 +1,7 @@
 use super::*;
 use crate::auth::{Auth, Source};
 use crate::spec::Body;
+use std::time::Duration;
 use url::Url;
 
 fn spec(url: &str, auth: Option<Auth>, headers: &[(&str, &str)]) -> RequestSpec {
@@ -19,6 +20,14 @@ fn spec(url: &str, auth: Option<Auth>, headers: &[(&str, &str)]) -> RequestSpec 
 
 fn head(text: &str) -> ResponseHead {
     ResponseHead::parse(format!("{text}\r\n\r\n").as_bytes()).unwrap()
+}
+
+fn chance() -> Chance<'static> {
+    Chance {
+        cnonce: "0a4f113b",
+        now: std::time::UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+        jitter: 1.0,
+    }
 }
 
 fn follow(max: u32) -> Follow {
@@ -43,8 +52,9 @@ fn run(
     response: &str,
 ) -> Result<Decision> {
     let secrets = BoundSecrets::of(first);
-    let policy = Policy::new(first, follow, &secrets, netrc);
-    decide(&policy, state, sent, &head(response), "0a4f113b")
+    let retry = RetryPolicy::default();
+    let policy = Policy::new(first, follow, &secrets, netrc, &retry);
+    decide(&policy, state, sent, &head(response), chance())
 }
 
 /// The decision on the first hop of `s`, following up to 5 redirects, without .netrc.
@@ -85,7 +95,7 @@ fn the_redirect_limit_is_exit_6() {
     let s = spec("http://a.test/x", None, &[]);
     let state = HopState {
         redirects: 2,
-        answered_challenge: false,
+        ..HopState::default()
     };
     let err = run(
         &s,
@@ -173,8 +183,44 @@ fn state_counts_redirects_and_resets_the_challenge() {
     let state = HopState {
         redirects: 1,
         answered_challenge: true,
+        retries: 2,
     };
     let after = state.after(&Decision::Redirect(s));
     assert_eq!(after.redirects, 2);
     assert!(!after.answered_challenge);
+    assert_eq!(after.retries, 0, "a new request gets its own retries");
+}
+
+#[test]
+fn retries_come_before_redirects_and_respect_the_policy() {
+    let s = spec("http://a.test/x", None, &[]);
+    let secrets = BoundSecrets::of(&s);
+    let retry = crate::options::retry::policy(Some(2), None, None, None, false).unwrap();
+    let policy = Policy::new(&s, follow(5), &secrets, None, &retry);
+    let busy = head("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 4");
+    let d = decide(&policy, HopState::default(), &s, &busy, chance()).unwrap();
+    let Decision::Retry { wait, after } = &d else {
+        panic!("expected a retry, got {d:?}")
+    };
+    assert_eq!(*wait, Duration::from_secs(4));
+    assert_eq!(after, "HTTP 503 Service Unavailable");
+    let state = HopState::default().after(&d).after(&d);
+    assert_eq!(state.retries, 2);
+    let d = decide(&policy, state, &s, &busy, chance()).unwrap();
+    assert!(matches!(d, Decision::Done), "retries used up: {d:?}");
+    // A server asking for longer than --retry-max-delay ends the retries with a reason.
+    let long = head("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 600");
+    let d = decide(&policy, HopState::default(), &s, &long, chance()).unwrap();
+    let Decision::GiveUp { why } = d else {
+        panic!("expected to give up")
+    };
+    assert!(why.contains("600s (Retry-After)"), "{why}");
+    // A POST gets a note rather than a silent final answer.
+    let mut post = s.clone();
+    post.method = "POST".into();
+    let d = decide(&policy, HopState::default(), &post, &busy, chance()).unwrap();
+    assert!(
+        matches!(d, Decision::GiveUp { ref why } if why.contains("POST")),
+        "{d:?}"
+    );
 }

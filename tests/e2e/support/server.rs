@@ -139,6 +139,8 @@ pub struct RecordedRequest {
     pub conn: usize,
     /// The client's address on that connection (`None` for requests parsed from output).
     pub peer: Option<SocketAddr>,
+    /// When the request had been read in full.
+    pub at: Instant,
     /// Every byte of this request as received (head, framing, body).
     pub raw: Vec<u8>,
     /// The head as text (lossy UTF-8), request line through the terminating blank line included
@@ -216,6 +218,7 @@ impl RecordedRequest {
         RecordedRequest {
             conn: usize::MAX,
             peer: None,
+            at: Instant::now(),
             raw: bytes.to_vec(),
             head: String::from_utf8_lossy(&bytes[..head_end]).into_owned(),
             body: bytes[head_end..].to_vec(),
@@ -569,6 +572,7 @@ impl Conn {
         RecordedRequest {
             conn: self.conn,
             peer: self.peer,
+            at: Instant::now(),
             raw,
             head,
             body,
