@@ -3,6 +3,7 @@
 
 pub mod filename;
 
+use std::cell::Cell;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -34,7 +35,8 @@ pub struct DownloadOptions {
 pub struct Download {
     opts: DownloadOptions,
     /// Bytes already in the `-o` file when resuming.
-    resume_from: u64,
+    /// Changes when a retry resumes from where the failed attempt stopped.
+    resume_from: Cell<u64>,
     /// The URL the user asked for: names come from it, never from a redirect target.
     first_url: Url,
 }
@@ -89,9 +91,26 @@ impl Download {
         }
         Ok(Download {
             opts,
-            resume_from,
+            resume_from: Cell::new(resume_from),
             first_url: spec.url.clone(),
         })
+    }
+
+    /// Prepares a retry after the download was cut short: with `--continue`, the request asks
+    /// for the rest (`Range` from the file's size now). `false` when the download cannot resume
+    /// (no `--continue`, or the body went to stdout).
+    pub fn resume_again(&self, spec: &mut RequestSpec) -> bool {
+        let (true, Some(path)) = (self.opts.resume, &self.opts.output) else {
+            return false;
+        };
+        let have = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        self.resume_from.set(have);
+        spec.headers
+            .retain(|h| !h.name.eq_ignore_ascii_case("Range"));
+        if have > 0 {
+            set_header(spec, "Range", &format!("bytes={have}-"));
+        }
+        true
     }
 
     /// Saves the final response's body. An error status saves nothing and returns 4 or 5.
@@ -102,7 +121,7 @@ impl Download {
         body_error: &dyn Fn(io::Error) -> anyhow::Error,
     ) -> Result<ExitStatus> {
         let status = head.status;
-        if status >= 400 && !(status == 416 && self.resume_from > 0) {
+        if status >= 400 && !(status == 416 && self.resume_from.get() > 0) {
             return Ok(ExitStatus::for_http_status(status));
         }
         let length = header_text(head, "Content-Length").and_then(|v| v.parse::<u64>().ok());
@@ -174,7 +193,7 @@ impl Download {
                 if !self.opts.quiet {
                     eprintln!(
                         "Done. The file is already complete ({} bytes).",
-                        self.resume_from
+                        self.resume_from.get()
                     );
                 }
                 return Ok(None);
@@ -187,7 +206,7 @@ impl Download {
                     .with_context(|| format!("cannot open {}", path.display()))?;
                 (
                     Sink::File(file),
-                    self.resume_from,
+                    self.resume_from.get(),
                     path.display().to_string(),
                 )
             }
@@ -197,10 +216,10 @@ impl Download {
 
     /// What a reply to a resumed request means for the file.
     fn resume_reply(&self, head: &ResponseHead, encoded: bool) -> Result<Resume> {
-        if self.resume_from == 0 {
+        if self.resume_from.get() == 0 {
             return Ok(Resume::FromStart);
         }
-        let asked = format!("bytes={}-", self.resume_from);
+        let asked = format!("bytes={}-", self.resume_from.get());
         let range = header_text(head, "Content-Range");
         match head.status {
             206 => {
@@ -216,7 +235,7 @@ impl Download {
                     Some(ContentRange {
                         range: Some((start, end)),
                         total,
-                    }) if start == self.resume_from && total.is_none_or(|t| end + 1 == t) => {
+                    }) if start == self.resume_from.get() && total.is_none_or(|t| end + 1 == t) => {
                         Ok(Resume::Append)
                     }
                     Some(_) => bail!(
@@ -230,7 +249,7 @@ impl Download {
                 Some(ContentRange {
                     range: None,
                     total: Some(total),
-                }) if total == self.resume_from => Ok(Resume::AlreadyComplete),
+                }) if total == self.resume_from.get() => Ok(Resume::AlreadyComplete),
                 _ => bail!(
                     "The server refused Range: {asked} (416) without confirming that the file is \
                      complete; the file is left as it was"

@@ -102,7 +102,16 @@ impl Exchanger<'_> {
             let decision = decide::decide(&policy, state, &spec, &response.head, chance)?;
             state = state.after(&decision);
             let next = match decision {
-                Decision::Done => return self.last(response, started),
+                Decision::Done => match self.last(response, started) {
+                    Ok(outcome) => return Ok(outcome),
+                    Err(error) => {
+                        let wait = self.resume_download(&mut spec, state, &error);
+                        let after = one_line(&error);
+                        self.pause(wait.ok_or(error)?, state.retries + 1, &after)?;
+                        state = state.retried();
+                        continue;
+                    }
+                },
                 Decision::GiveUp { why } => {
                     self.notice(&format!("not retrying: {why}"));
                     return self.last(response, started);
@@ -147,6 +156,26 @@ impl Exchanger<'_> {
             }
         }
         Ok(wait)
+    }
+
+    /// The wait before resuming a download cut short by the network (`--continue` asks for
+    /// the rest); `None` when it is not retried.
+    fn resume_download(
+        &self,
+        spec: &mut RequestSpec,
+        state: HopState,
+        error: &anyhow::Error,
+    ) -> Option<Duration> {
+        let download = self.download?;
+        let failure = error
+            .chain()
+            .find_map(|e| e.downcast_ref::<TransportError>())?;
+        let wait = retry::after_error(self.retry, state.retries, spec, failure, retry::jitter())?;
+        if !download.resume_again(spec) {
+            self.notice("not retrying: the download was cut short; --continue resumes it");
+            return None;
+        }
+        Some(wait)
     }
 
     /// Waits before retry number `n`, saying so; `--max-time` bounds the wait too.

@@ -291,3 +291,46 @@ fn retries_reuse_the_connection() {
         .success();
     assert_eq!(srv.connections(), 1);
 }
+
+/// A download cut short is resumed from where it stopped, with `--continue`.
+#[test]
+fn a_download_cut_short_resumes_with_continue() {
+    let fx = crate::support::Fixtures::new();
+    let out = fx.path().join("data.bin");
+    let srv = Server::start(vec![
+        Reply::steps(vec![
+            Step::Send(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234".to_vec()),
+            Step::Close,
+        ]),
+        Reply::raw(b"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 5-9/10\r\nContent-Length: 5\r\n\r\n56789"),
+    ]);
+    let r = http()
+        .args(["--retry", "2", "--retry-backoff", "0.01", "-d", "-c", "-o"])
+        .arg(&out)
+        .arg(srv.url("/data.bin"))
+        .run();
+    r.success();
+    assert_eq!(std::fs::read(&out).unwrap(), b"0123456789");
+    let reqs = srv.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].header("Range"), None);
+    assert_eq!(reqs[1].header("Range").as_deref(), Some("bytes=5-"));
+    // Without --continue the partial file is not resumed, and the run says why.
+    let out2 = fx.path().join("other.bin");
+    let srv = Server::start(vec![Reply::steps(vec![
+        Step::Send(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234".to_vec()),
+        Step::Close,
+    ])]);
+    let r = http()
+        .args(["--retry", "2", "--retry-backoff", "0.01", "-d", "-o"])
+        .arg(&out2)
+        .arg(srv.url("/data.bin"))
+        .run();
+    r.code_is(1);
+    assert!(
+        r.stderr_str().contains("--continue resumes it"),
+        "{}",
+        r.describe()
+    );
+    assert_eq!(srv.requests().len(), 1);
+}
