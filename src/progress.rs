@@ -106,6 +106,8 @@ impl Progress {
     pub fn abandon(&self) {
         if let Some(bar) = &self.bar {
             bar.abandon();
+            // The bar stays, with the cursor at its end: the error starts a line of its own.
+            eprintln!();
         }
     }
 }

@@ -125,16 +125,18 @@ fn exit_status_of(err: &anyhow::Error) -> ExitStatus {
 fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
     let input = &opts.request;
     let stdin_is_body = input.stdin_allowed && stdin::is_body_source(false);
-    let warn_after = stdin::warn_threshold();
+    // `-qq` silences warnings too (HTTPie's rule).
+    let warnings = opts.print.quiet.warns();
+    let warn_after = stdin::warn_threshold().filter(|_| warnings);
     let mut read_stdin = move || stdin::read_ahead(warn_after, prog);
     let netrc = if input.ignore_netrc {
         None
     } else {
-        load_netrc(prog)
+        load_netrc(prog, warnings)
     };
     let mut prompt = |user: &str, host: &str| ask_password(prog, user, host);
     let session = match &opts.policy.session {
-        Some(choice) => Some(open_session(choice, input, prog)?),
+        Some(choice) => Some(open_session(choice, input, prog, warnings)?),
         None => None,
     };
     let session_data = session.as_ref().map(|s| &s.data);

@@ -14,10 +14,15 @@ use crate::session::{self, Session};
 use crate::spec::RequestSpec;
 
 /// Opens `--session` / `--session-read-only`, saying once if its file uses an old layout.
-pub fn open_session(choice: &SessionChoice, input: &RequestInput, prog: &str) -> Result<Session> {
+pub fn open_session(
+    choice: &SessionChoice,
+    input: &RequestInput,
+    prog: &str,
+    warnings: bool,
+) -> Result<Session> {
     let host = build::session_host(input)?;
     let session = Session::open(&choice.name, &host, choice.read_only)?;
-    for warning in &session.data.warnings {
+    for warning in session.data.warnings.iter().filter(|_| warnings) {
         eprintln!("{prog}: warning: {warning}");
     }
     Ok(session)
@@ -34,18 +39,20 @@ pub fn session_headers(spec: &RequestSpec, typed: &[String]) -> Vec<(String, Str
 }
 
 /// The user's .netrc, if there is one. A broken or hostile file is a warning, never an error.
-pub fn load_netrc(prog: &str) -> Option<Netrc> {
+pub fn load_netrc(prog: &str, warnings: bool) -> Option<Netrc> {
     let path = netrc::default_path()?;
     let bytes = match netrc::read_capped(&path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return None,
         Err(e) => {
-            eprintln!("{prog}: warning: cannot read {}: {e}", path.display());
+            if warnings {
+                eprintln!("{prog}: warning: cannot read {}: {e}", path.display());
+            }
             return None;
         }
     };
     let (parsed, warning) = netrc::parse(&bytes);
-    if let Some(warning) = warning {
+    if let Some(warning) = warning.filter(|_| warnings) {
         eprintln!("{prog}: warning: {}: {warning}", path.display());
     }
     Some(parsed)

@@ -326,6 +326,25 @@ const KNOWN_METHODS: &[&str] = &[
     "REPORT",
 ];
 
+/// `host:port`, `host:port/path` or `host:port?query`: a URL with a port rather than the header
+/// item `host: port`. The host must look like one (a dot, `localhost` or an IP address) unless
+/// the word before is upper-case, as a method is written; `X-Count:5` stays a header.
+fn has_port(arg: &str, after_upper_word: bool) -> bool {
+    let Some((host, rest)) = arg.split_once(':') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let after = &rest[digits..];
+    let port = (1..=5).contains(&digits) && rest[..digits].parse::<u16>().is_ok();
+    let host_chars = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    let host_like =
+        host.contains('.') || host.eq_ignore_ascii_case("localhost") || after_upper_word;
+    host_chars && host_like && port && (after.is_empty() || after.starts_with(['/', '?', '#']))
+}
+
 /// Splits `[METHOD] URL [ITEM...]`. The first of two or more positionals is the method when it
 /// is a known method name, or a word of letters not followed by a request item. That fixes
 /// HTTPie's `http localhost a=b`, which sends the method LOCALHOST to the URL `a=b`.
@@ -336,7 +355,8 @@ pub fn split_positionals(pos: &[String]) -> (Option<String>, String, Vec<String>
         [first, second, rest @ ..] => {
             let known = KNOWN_METHODS.iter().any(|m| m.eq_ignore_ascii_case(first));
             let word = !first.is_empty() && first.chars().all(|c| c.is_ascii_alphabetic());
-            if known || (word && !items::is_item(second)) {
+            let upper = word && first.chars().all(|c| c.is_ascii_uppercase());
+            if known || (word && (!items::is_item(second) || has_port(second, upper))) {
                 (Some(first.clone()), second.clone(), rest.to_vec())
             } else {
                 (None, first.clone(), pos[1..].to_vec())

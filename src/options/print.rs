@@ -47,9 +47,18 @@ impl Quiet {
     }
 
     /// The `--check-status` warning is shown when the response was not visible on a
-    /// terminal, or when `-q` hid it (HTTPie's rule; on a terminal `-qq` hides it too).
+    /// terminal, or when `-q` hid it; `-qq` hides it (HTTPie's rule).
     pub fn warns_on_status(self, stdout_tty: bool) -> bool {
-        !stdout_tty || self == Quiet::Output
+        match self {
+            Quiet::No => !stdout_tty,
+            Quiet::Output => true,
+            Quiet::All => false,
+        }
+    }
+
+    /// Warnings are shown (all but `-qq`).
+    pub fn warns(self) -> bool {
+        self != Quiet::All
     }
 }
 
@@ -83,10 +92,12 @@ pub struct PrintPlan {
 pub(super) fn plan(args: &Args, env: &Env) -> Result<PrintPlan> {
     let terminals = env.terminals;
     let quiet = Quiet::from_count(args.quiet);
+    // `-o FILE` alone is where output goes, not the screen: `-q` leaves it alone (HTTPie).
+    let to_file = args.output.is_some() && !args.download;
     let set = PrintChoice {
         explicit: explicit_letters(args),
         verbose: args.verbose,
-        quiet: quiet.silences_output(),
+        quiet: quiet.silences_output() && !to_file,
         offline: args.offline,
         stdout_tty: print_to_tty(terminals.stdout, args.output.is_some(), args.download),
     }

@@ -78,7 +78,9 @@ fn what_quiet_silences() {
     assert_eq!(qq.print.quiet, Quiet::All);
     assert!(!qq.print.quiet.warns_on_download_error());
     assert!(!qq.print.quiet.warns_on_status(true));
-    assert!(qq.print.quiet.warns_on_status(false));
+    assert!(!qq.print.quiet.warns_on_status(false));
+    assert!(!qq.print.quiet.warns());
+    assert!(q.print.quiet.warns());
 
     let loud = on_terminal(&["-d", "x.org"]);
     assert!(loud.print.upload_progress);
@@ -116,6 +118,10 @@ fn output_file_without_download_is_redirected_output() {
         Some("out.txt".into())
     );
     assert!(!d.policy.download.as_ref().unwrap().to_stdout);
+
+    // -q silences the screen, not the -o file that stands for it.
+    let q = on_terminal(&["-q", "-o", "out.txt", "x.org"]);
+    assert_eq!(q.print.set, PrintSet::parse("b").unwrap());
 
     // Without -o, a redirected stdout receives the download.
     let piped = redirected(&["-d", "x.org"]);
@@ -197,6 +203,32 @@ fn method_or_url_first() {
     assert_eq!(
         split_positionals(&s(&[":3000", "a=b"])),
         (None, ":3000".into(), s(&["a=b"]))
+    );
+    // A custom method before a URL with a port: the URL is not the header item `host: port`.
+    assert_eq!(
+        split_positionals(&s(&["FOO", "example.com:8080/x"])),
+        (Some("FOO".into()), "example.com:8080/x".into(), vec![])
+    );
+    assert_eq!(
+        split_positionals(&s(&["purge", "localhost:3000", "X-A:b"])),
+        (Some("purge".into()), "localhost:3000".into(), s(&["X-A:b"]))
+    );
+    assert_eq!(
+        split_positionals(&s(&["FOO", "myhost:8080"])),
+        (Some("FOO".into()), "myhost:8080".into(), vec![])
+    );
+    // A real header item after a URL stays an item, numeric value or not.
+    assert_eq!(
+        split_positionals(&s(&["example", "X-Api-Key:abc"])),
+        (None, "example".into(), s(&["X-Api-Key:abc"]))
+    );
+    assert_eq!(
+        split_positionals(&s(&["localhost", "X-Count:5"])),
+        (None, "localhost".into(), s(&["X-Count:5"]))
+    );
+    assert_eq!(
+        split_positionals(&s(&["localhost", "X-Count:99999"])),
+        (None, "localhost".into(), s(&["X-Count:99999"]))
     );
 }
 

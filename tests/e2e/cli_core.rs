@@ -238,3 +238,43 @@ fn https_binary_speaks_tls_to_a_schemeless_url() {
         req.raw
     );
 }
+
+/// A custom method followed by a URL with a port: the URL is not the header item `host: port`
+/// (HTTPie and xh send `FOO /x`).
+#[test]
+fn a_custom_method_before_a_url_with_a_port() {
+    let r = http()
+        .args(["--offline", "FOO", "example.com:8080/x"])
+        .run();
+    r.success();
+    let out = r.stdout_str();
+    assert!(
+        out.starts_with("FOO /x HTTP/1.1\r\nHost: example.com:8080\r\n"),
+        "{out}"
+    );
+    let r = http().args(["--offline", "PURGE", "localhost:3000"]).run();
+    assert!(r
+        .stdout_str()
+        .starts_with("PURGE / HTTP/1.1\r\nHost: localhost:3000\r\n"));
+    // A header item with a number after a URL stays a header.
+    let r = http().args(["--offline", "localhost", "X-Count:5"]).run();
+    let out = r.stdout_str();
+    assert!(out.starts_with("GET / HTTP/1.1\r\n"), "{out}");
+    assert!(out.contains("\r\nX-Count: 5\r\n"), "{out}");
+}
+
+/// `-q` silences the screen; `-o FILE` is not the screen: the body is written there (HTTPie).
+#[test]
+fn quiet_still_writes_the_output_file() {
+    let srv = Server::start(vec![Reply::ok("the body")]);
+    let fx = Fixtures::new();
+    let out = fx.path().join("out.txt");
+    http()
+        .args(["-q", "-o"])
+        .arg(&out)
+        .arg(srv.url("/"))
+        .run()
+        .success()
+        .stdout_is("");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the body");
+}

@@ -1648,3 +1648,41 @@ fn ctrl_c_mid_download_exits_130_and_keeps_the_partial_file() {
         "the terminal is left on a fresh line"
     );
 }
+
+/// On a real terminal (a pseudo-terminal made by `script`), an error after the progress bar
+/// starts a line of its own instead of running on from the bar.
+#[test]
+fn an_error_after_the_progress_bar_starts_a_new_line() {
+    if !Path::new("/usr/bin/script").exists() {
+        eprintln!("skipped: no /usr/bin/script to make a terminal");
+        return;
+    }
+    let fx = Fixtures::new();
+    let out = fx.path().join("cut.bin");
+    let mut body = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".to_vec();
+    body.extend(std::iter::repeat_n(b'x', 30_000));
+    let srv = Server::start(vec![Reply::steps(vec![Step::Send(body), Step::Hang])]);
+    let command = format!(
+        "{} --timeout 0.5 -d -o {} {}",
+        env!("CARGO_BIN_EXE_http"),
+        out.display(),
+        srv.url("/cut.bin")
+    );
+    let output = std::process::Command::new("/usr/bin/script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let at = text.find("http: error:").expect("an error line");
+    let before = &text[..at];
+    assert!(
+        before.contains("ETA"),
+        "no progress bar was drawn: {text:?}"
+    );
+    assert!(
+        before.ends_with('\n'),
+        "the error ran on from the bar: {text:?}"
+    );
+}
