@@ -106,8 +106,10 @@ impl BodySink {
             })
             .unwrap_or(encoding_rs::UTF_8);
         sink.decoder = Some(DisplayDecoder::new(encoding));
-        if !display.inert && encoding.output_encoding() != encoding_rs::UTF_8 {
-            // Redirected output keeps the message's encoding, formatted or not.
+        let explicit = display.response_charset.is_some();
+        if !display.inert && !explicit && encoding.output_encoding() != encoding_rs::UTF_8 {
+            // Redirected output keeps the message's encoding, formatted or not (HTTPie 3.2.4);
+            // a charset named with --response-charset is decoded to UTF-8, as HTTPie and xh do.
             let out = sink.take_out();
             sink.out = Some(Box::new(Reencode::new(out, encoding)));
         }

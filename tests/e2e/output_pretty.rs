@@ -1477,6 +1477,21 @@ fn redirected_pretty_text_keeps_the_message_encoding() {
 }
 
 #[test]
+fn redirected_pretty_text_with_response_charset_is_utf8() {
+    // Named on the command line, the charset is decoded to UTF-8 (HTTPie and xh).
+    let r = formatted(
+        typed("text/plain", b"caf\xe9"),
+        &["--response-charset=latin1"],
+    );
+    r.success().stdout_is("café");
+    let r = formatted(
+        typed("application/json; charset=iso-8859-1", b"{\"a\":\"caf\xe9\"}"),
+        &["--response-charset=iso-8859-1"],
+    );
+    r.success().stdout_is("{\n    \"a\": \"café\"\n}");
+}
+
+#[test]
 fn redirected_pretty_json_keeps_the_message_encoding() {
     let r = formatted(
         typed(
