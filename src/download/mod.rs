@@ -131,7 +131,7 @@ impl Download {
                 .eq_ignore_ascii_case("identity")
         });
 
-        let Some((mut sink, offset, shown)) = self.destination(head, encoded)? else {
+        let Some((mut sink, offset, shown, until)) = self.destination(head, encoded)? else {
             return Ok(ExitStatus::Success);
         };
         let total = length.map(|l| l + offset);
@@ -161,9 +161,20 @@ impl Download {
                     }));
                 }
             };
-            sink.write_all(&buf[..n])
+            // A resumed range ends where its Content-Range says: never write past it.
+            let room = until.map_or(n as u64, |u| u.saturating_sub(offset + received));
+            let take = (n as u64).min(room) as usize;
+            sink.write_all(&buf[..take])
                 .with_context(|| format!("cannot write to {shown}"))?;
-            received += n as u64;
+            received += take as u64;
+            if take < n {
+                progress.abandon();
+                bail!(
+                    "Invalid download: the server sent more than the range it announced \
+                     (Content-Range up to byte {}); {shown} was written up to there",
+                    until.unwrap_or_default().saturating_sub(1)
+                );
+            }
             progress.add(n as u64);
         }
         sink.flush()
@@ -181,13 +192,9 @@ impl Download {
         Ok(ExitStatus::Success)
     }
 
-    /// Where the bytes go, from which offset, and how the destination is named; `None` when a
-    /// resumed file turns out to be complete already.
-    fn destination(
-        &self,
-        head: &ResponseHead,
-        encoded: bool,
-    ) -> Result<Option<(Sink, u64, String)>> {
+    /// Where the bytes go, from which offset, how the destination is named, and where the file
+    /// must end (a resumed range); `None` when a resumed file turns out to be complete already.
+    fn destination(&self, head: &ResponseHead, encoded: bool) -> Result<Option<Destination>> {
         Ok(Some(match self.resume_reply(head, encoded)? {
             Resume::AlreadyComplete => {
                 if !self.opts.quiet {
@@ -198,7 +205,7 @@ impl Download {
                 }
                 return Ok(None);
             }
-            Resume::Append => {
+            Resume::Append { until } => {
                 let path = self.opts.output.clone().unwrap_or_default();
                 let file = OpenOptions::new()
                     .append(true)
@@ -208,9 +215,13 @@ impl Download {
                     Sink::File(file),
                     self.resume_from.get(),
                     path.display().to_string(),
+                    Some(until),
                 )
             }
-            Resume::FromStart => self.open_destination(head)?,
+            Resume::FromStart => {
+                let (sink, offset, shown) = self.open_destination(head)?;
+                (sink, offset, shown, None)
+            }
         }))
     }
 
@@ -236,7 +247,7 @@ impl Download {
                         range: Some((start, end)),
                         total,
                     }) if start == self.resume_from.get() && total.is_none_or(|t| end + 1 == t) => {
-                        Ok(Resume::Append)
+                        Ok(Resume::Append { until: end + 1 })
                     }
                     Some(_) => bail!(
                         "Unexpected Content-Range returned ({value:?}) for the requested Range ({asked}): \
@@ -287,9 +298,15 @@ impl Download {
 
 enum Resume {
     FromStart,
-    Append,
+    /// Append the rest; the file ends at byte `until` (exclusive), as Content-Range says.
+    Append {
+        until: u64,
+    },
     AlreadyComplete,
 }
+
+/// Where the bytes go, from which offset, how it is named, and where a resumed range ends.
+type Destination = (Sink, u64, String, Option<u64>);
 
 enum Sink {
     File(File),

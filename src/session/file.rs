@@ -54,7 +54,11 @@ fn no_controls(text: &str, at: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_headers(v: &Value) -> Result<Vec<(String, String)>, String> {
+/// Headers that frame the body: ours to decide from the body sent (RFC 9112 §6), never a
+/// session's (a stale length would corrupt the exchange or hang it).
+const FRAMING: &[&str] = &["Content-Length", "Transfer-Encoding"];
+
+fn parse_headers(v: &Value, warnings: &mut Vec<String>) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     match v {
         Value::Null => {}
@@ -83,6 +87,15 @@ fn parse_headers(v: &Value) -> Result<Vec<(String, String)>, String> {
             return Err(format!("invalid header name {name:?}"));
         }
     }
+    out.retain(|(name, _)| {
+        let framing = FRAMING.iter().any(|f| f.eq_ignore_ascii_case(name));
+        if framing {
+            warnings.push(format!(
+                "the session's {name} header is ignored: the body sent decides its framing"
+            ));
+        }
+        !framing
+    });
     Ok(out)
 }
 
@@ -216,7 +229,7 @@ pub fn parse(bytes: &[u8]) -> Result<SessionData, String> {
     }
     let mut warnings = Vec::new();
     Ok(SessionData {
-        headers: parse_headers(obj.get("headers").unwrap_or(&Value::Null))?,
+        headers: parse_headers(obj.get("headers").unwrap_or(&Value::Null), &mut warnings)?,
         cookies: parse_cookies(obj.get("cookies").unwrap_or(&Value::Null), &mut warnings)?,
         auth: parse_auth(obj.get("auth").unwrap_or(&Value::Null))?,
         warnings,

@@ -1686,3 +1686,34 @@ fn an_error_after_the_progress_bar_starts_a_new_line() {
         "the error ran on from the bar: {text:?}"
     );
 }
+
+/// A resumed download stops at the end of the range the server announced: more bytes than its
+/// Content-Range are an invalid download (exit 1), never written past the range.
+#[test]
+fn a_resumed_range_that_overruns_is_refused_at_its_end() {
+    for (head, body) in [
+        (
+            "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 5-9/10\r\nContent-Length: 8\r\n\r\n",
+            "56789XYZ",
+        ),
+        (
+            "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 5-9/*\r\nConnection: close\r\n\r\n",
+            "56789 and more and more",
+        ),
+    ] {
+        let fx = Fixtures::new();
+        let out = fx.path().join("data.bin");
+        fs::write(&out, b"01234").unwrap();
+        let reply = Reply::steps(vec![Step::Send(format!("{head}{body}").into_bytes()), Step::Close]);
+        let srv = Server::start(vec![reply]);
+        let r = http()
+            .args(["-d", "-c", "-o"])
+            .arg(&out)
+            .arg(srv.url("/data.bin"))
+            .run();
+        r.code_is(1);
+        let err = r.stderr_str();
+        assert!(err.contains("Invalid download: the server sent more than the range"), "{err}");
+        assert_eq!(fs::read(&out).unwrap(), b"0123456789", "{head}");
+    }
+}

@@ -1615,3 +1615,46 @@ fn eight_concurrent_runs_all_keep_their_cookie() {
     assert_eq!(file_cookie_names(&v), expected, "{v:#}");
     assert_eq!(leftovers(&file), Vec::<String>::new());
 }
+
+/// Framing headers stored in a session never reach the wire: a stale Content-Length would
+/// corrupt or hang the exchange, and chunked with a length is forbidden (RFC 9112 §6). The
+/// load says so, and the rewritten file no longer has them.
+#[test]
+fn framing_headers_from_a_session_are_ignored_with_a_warning() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("s.json");
+    fs::write(
+        &path,
+        r#"{"headers": [{"name": "Content-Length", "value": "5"},
+                        {"name": "Transfer-Encoding", "value": "chunked"},
+                        {"name": "X-Keep", "value": "1"}]}"#,
+    )
+    .unwrap();
+    let srv = Server::start(vec![Reply::ok("ok")]);
+    let r = http()
+        .args([
+            "--session",
+            &s(&path),
+            &srv.url("/"),
+            "greeting=hello there",
+        ])
+        .run();
+    r.success();
+    let req = srv.only_request();
+    let body = br#"{"greeting": "hello there"}"#;
+    assert_eq!(req.body, body);
+    assert_eq!(
+        req.header("Content-Length").as_deref(),
+        Some(body.len().to_string().as_str())
+    );
+    assert_eq!(req.header("Transfer-Encoding"), None);
+    assert_eq!(req.header("X-Keep").as_deref(), Some("1"));
+    let err = r.stderr_str();
+    assert!(err.contains("Content-Length header is ignored"), "{err}");
+    assert!(err.contains("Transfer-Encoding header is ignored"), "{err}");
+    let names: Vec<String> = file_headers(&load(&path))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["X-Keep"]);
+}
