@@ -19,6 +19,7 @@ mod decode;
 mod download;
 mod exchange;
 mod exit;
+mod files;
 mod items;
 mod json_text;
 mod nested_json;

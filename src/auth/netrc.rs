@@ -189,12 +189,7 @@ fn default_path_from(netrc_env: Option<OsString>, home: Option<PathBuf>) -> Opti
 /// Reads at most [`MAX_NETRC_BYTES`] + 1 bytes of `path`, so a huge file (or `/dev/zero`
 /// named in `$NETRC`) costs nothing, while [`parse`] can still tell that the file was too big.
 pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let mut buf = Vec::new();
-    file.take(MAX_NETRC_BYTES as u64 + 1)
-        .read_to_end(&mut buf)?;
-    Ok(buf)
+    crate::files::read_at_most(path, MAX_NETRC_BYTES as u64 + 1)
 }
 
 /// Parses a `.netrc`. Never fails: a malformed file yields the entries completed before the

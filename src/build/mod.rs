@@ -78,9 +78,13 @@ fn check_header(name: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// The most a file embedded in the request by an item (`=@`, `:=@`, `:@`, `==@`) may hold: it
+/// is held in memory whole (a body file, `@file`, streams instead and has no limit).
+pub const MAX_EMBEDDED_FILE: u64 = 64 * 1024 * 1024;
+
 pub(crate) fn read_text(item: &Item) -> Result<String> {
     let path = expand_home(&item.value);
-    let bytes = std::fs::read(&path)
+    let bytes = crate::files::read_capped(&path, MAX_EMBEDDED_FILE)
         .with_context(|| format!("'{}': cannot read file '{}'", item.orig, path.display()))?;
     String::from_utf8(bytes).map_err(|_| {
         anyhow::anyhow!(

@@ -411,3 +411,21 @@ fn non_utf8_file_cannot_be_embedded_as_string() {
     let line = r.error_line();
     assert!(line.contains(s(&bin)), "{line}");
 }
+
+/// A file embedded by an item is read up to its cap, never until memory runs out: `/dev/zero`
+/// is refused in one line.
+#[test]
+fn embedded_files_are_read_within_a_cap() {
+    for item in [
+        "field=@/dev/zero",
+        "X-A:@/dev/zero",
+        "q==@/dev/zero",
+        "j:=@/dev/zero",
+    ] {
+        let r = http().args(["--offline", "example.org", item]).run();
+        r.code_is(1);
+        let line = r.single_error_line();
+        assert!(line.contains("larger than 64 MiB"), "{item}: {line}");
+        assert!(r.elapsed < std::time::Duration::from_secs(10), "{item}");
+    }
+}

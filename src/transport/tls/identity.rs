@@ -13,7 +13,8 @@ use rustls::pki_types::{
 use rustls::sign::CertifiedKey;
 
 use super::pem::{self, Section};
-use super::trust::{read_capped, MAX_PEM_FILE};
+use super::trust::MAX_PEM_FILE;
+use crate::files::read_capped;
 use crate::options::tls::ClientCert;
 
 /// Asks for the passphrase of the encrypted key in this file (on the terminal).

@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::{self, Read};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -24,19 +23,7 @@ pub const MAX_DIR_ENTRIES: usize = 10_000;
 /// The most bytes read from one CA directory in all.
 pub const MAX_DIR_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Reads a file of at most `limit` bytes.
-pub fn read_capped(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let file = fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(io::Error::other(format!(
-            "larger than {} MiB",
-            limit / 1024 / 1024
-        )));
-    }
-    Ok(bytes)
-}
+use crate::files::read_capped;
 
 /// The CA certificates of these bundles and directories. Each must give at least one.
 pub fn load_roots(paths: &[CaPath]) -> Result<RootCertStore> {
