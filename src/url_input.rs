@@ -57,14 +57,20 @@ pub fn redact(text: &str) -> String {
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            let hidden = if userinfo.contains(':') { ":***" } else { "" };
-            format!("{scheme}{user}{hidden}@{host}{tail}")
+    // A password holding `/`, `?` or `#` ends the authority early, yet an `@` after it still
+    // closes the userinfo: then hide everything from the first `:` to the last `@` (more than
+    // the password, for a valid URL with `@` in its path, but never less).
+    if let (Some(colon), Some(at)) = (rest.find(':'), rest.rfind('@')) {
+        if at >= authority_end && colon < at {
+            return format!("{scheme}{}:***{}", &rest[..colon], &rest[at..]);
         }
-        None => text.to_string(),
     }
+    if let Some((userinfo, host)) = authority.rsplit_once('@') {
+        let user = userinfo.split(':').next().unwrap_or("");
+        let hidden = if userinfo.contains(':') { ":***" } else { "" };
+        return format!("{scheme}{user}{hidden}@{host}{tail}");
+    }
+    text.to_string()
 }
 
 /// True when the text starts with `scheme://`.
@@ -230,6 +236,21 @@ pub fn parse_url(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_are_hidden_however_the_url_is_malformed() {
+        for (url, shown) in [
+            ("http://user:secret@host/x", "http://user:***@host/x"),
+            ("http://user:p#ss@host/", "http://user:***@host/"),
+            ("http://user:p/ss@host/", "http://user:***@host/"),
+            ("http://user:p?ss@host/", "http://user:***@host/"),
+            ("user:p@s/s#x@host", "user:***@host"),
+            ("http://host/path", "http://host/path"),
+            ("http://user@host/", "http://user@host/"),
+        ] {
+            assert_eq!(redact(url), shown, "{url}");
+        }
+    }
 
     #[test]
     fn host_and_port_apart() {

@@ -305,3 +305,22 @@ fn a16_offline_auth_forms() {
     );
     assert_eq!(req.header("Host").as_deref(), Some("example.org"));
 }
+
+/// A password holding `#`, `/` or `?` makes the URL malformed; the error still hides it.
+#[test]
+fn malformed_urls_never_show_their_password() {
+    for url in [
+        "http://user:p#ss@host/",
+        "http://user:p/ss@host/",
+        "http://user:p?ss@host/x",
+        "http://us er:pass word@ho st/",
+    ] {
+        let r = http().args(["--offline", url]).run();
+        r.code_is(1);
+        let line = r.single_error_line();
+        assert!(line.contains("user:***@"), "{url}: {line}");
+        for secret in ["p#ss", "p/ss", "p?ss", "pass word"] {
+            assert!(!line.contains(secret), "{url}: {line}");
+        }
+    }
+}
