@@ -318,7 +318,7 @@ fn malformed_urls_never_show_their_password() {
         let r = http().args(["--offline", url]).run();
         r.code_is(1);
         let line = r.single_error_line();
-        assert!(line.contains("user:***@"), "{url}: {line}");
+        assert!(line.contains(":***@"), "{url}: {line}");
         for secret in ["p#ss", "p/ss", "p?ss", "pass word"] {
             assert!(!line.contains(secret), "{url}: {line}");
         }
