@@ -107,13 +107,19 @@ const WINDOWS_RESERVED: &[&str] = &[
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
+/// Controls, `:` and bidirectional formatting characters, which could make a name read as
+/// another (`invoice\u{202e}fdp.exe` shows as `invoiceexe.pdf`).
+fn unsafe_in_name(c: char) -> bool {
+    c.is_control() || c == ':' || crate::pretty::sanitize::is_bidi_char(c)
+}
+
 /// A name safe to create in the current directory, or None when nothing usable is left.
 pub fn sanitize(raw: &str) -> Option<String> {
     // Only the last component, whatever separator the server used.
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .map(|c| if c.is_control() || c == ':' { '_' } else { c })
+        .map(|c| if unsafe_in_name(c) { '_' } else { c })
         .collect();
     let trimmed = cleaned
         .trim()

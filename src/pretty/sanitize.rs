@@ -47,16 +47,18 @@ pub fn inert(text: &str) -> Cow<'_, str> {
     let mut at = Some(first);
     while let Some(i) = at {
         // `i` is always at a char boundary: every unsafe sequence starts with an ASCII byte
-        // or with the lead byte 0xC2 of a C1 control.
+        // or with the lead byte of a C1 or bidi control.
         out.push_str(&text[copied..i]);
-        let len = if bytes[i] == 0xC2 {
-            // C1 control U+0080–U+009F, encoded as C2 80..C2 9F.
-            let c = u32::from(bytes[i + 1] & 0x3F) | 0x80;
-            let _ = write!(out, "\\u{{{c:x}}}");
-            2
-        } else {
-            push_ascii_escape(&mut out, bytes[i], false);
-            1
+        let len = match text[i..].chars().next() {
+            Some(c) if !c.is_ascii() => {
+                // A C1 control (U+0080–U+009F) or a bidi control (U+202E…).
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                c.len_utf8()
+            }
+            _ => {
+                push_ascii_escape(&mut out, bytes[i], false);
+                1
+            }
         };
         copied = i + len;
         at = find_unsafe(bytes, copied);
@@ -77,6 +79,9 @@ pub fn inert_line(bytes: &[u8]) -> String {
                 '\u{80}'..='\u{9f}' => {
                     let _ = write!(out, "\\u{{{:x}}}", c as u32);
                 }
+                c if is_bidi_char(c) => {
+                    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                }
                 _ => out.push(c),
             }
         }
@@ -85,6 +90,24 @@ pub fn inert_line(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Whether `c` is a bidirectional formatting character (see [`is_bidi_control`]).
+pub fn is_bidi_char(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `bytes` starts with a bidirectional formatting character (Unicode UAX #9): ALM
+/// U+061C, LRM/RLM U+200E–200F, the embeddings and overrides U+202A–202E and the isolates
+/// U+2066–2069. They reorder what follows on screen, so `invoice\u{202e}fdp.exe` would show
+/// as `invoiceexe.pdf` (the "Trojan Source" trick, CVE-2021-42574).
+pub fn is_bidi_control(bytes: &[u8]) -> bool {
+    matches!(
+        bytes,
+        [0xD8, 0x9C, ..]
+            | [0xE2, 0x80, 0x8E | 0x8F | 0xAA..=0xAE, ..]
+            | [0xE2, 0x81, 0xA6..=0xA9, ..]
+    )
 }
 
 /// Index of the first byte at or after `from` that starts something to escape, for [`inert`].
@@ -98,6 +121,7 @@ fn find_unsafe(bytes: &[u8], from: usize) -> Option<usize> {
             0x00..=0x1f | 0x7f => return Some(i),
             // In valid UTF-8, C2 followed by 80..9F is exactly U+0080–U+009F.
             0xC2 if matches!(bytes.get(i + 1), Some(0x80..=0x9f)) => return Some(i),
+            0xD8 | 0xE2 if is_bidi_control(&bytes[i..]) => return Some(i),
             _ => {}
         }
         i += 1;
@@ -121,6 +145,28 @@ fn push_ascii_escape(out: &mut String, b: u8, named_whitespace: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_are_shown_escaped() {
+        assert_eq!(inert("invoice\u{202e}fdp.exe"), "invoice\\u{202e}fdp.exe");
+        assert_eq!(
+            inert("a\u{2066}b\u{200f}c\u{61c}"),
+            "a\\u{2066}b\\u{200f}c\\u{61c}"
+        );
+        assert_eq!(inert_line("x\u{202d}y".as_bytes()), "x\\u{202d}y");
+        // Other non-ASCII text is untouched, and the byte test agrees with the char test.
+        assert_eq!(inert("café – 中文 \u{2028}"), "café – 中文 \u{2028}");
+        for c in [
+            '\u{61c}', '\u{200e}', '\u{202a}', '\u{202e}', '\u{2069}', 'é', '\u{2028}', '\u{2070}',
+        ] {
+            let mut buf = [0u8; 4];
+            assert_eq!(
+                is_bidi_char(c),
+                is_bidi_control(c.encode_utf8(&mut buf).as_bytes()),
+                "{c:?}"
+            );
+        }
+    }
 
     const ESC: &str = "\x1b";
 
@@ -177,7 +223,7 @@ mod tests {
 
     #[test]
     fn clean_unicode_is_borrowed_untouched() {
-        let text = "héllo wörld é 中文 😀 \u{200b} \u{202e}";
+        let text = "héllo wörld é 中文 😀 \u{200b}";
         match inert(text) {
             Cow::Borrowed(b) => assert_eq!(b, text),
             Cow::Owned(_) => panic!("clean text must not be copied"),

@@ -754,7 +754,7 @@ fn the_first_url_names_the_file_never_a_redirect_target() {
 
 #[test]
 fn content_disposition_traversal_stays_in_the_current_directory() {
-    // Checklist 19. The exact sanitised name may vary where the issue does not fix it; it must
+    // The exact sanitised name may vary; it must
     // be a plain name in cwd with the body inside, and nothing may appear elsewhere.
     for (value, want) in [
         ("attachment; filename=\"../../x\"", Some("x")),
@@ -1715,5 +1715,30 @@ fn a_resumed_range_that_overruns_is_refused_at_its_end() {
         let err = r.stderr_str();
         assert!(err.contains("Invalid download: the server sent more than the range"), "{err}");
         assert_eq!(fs::read(&out).unwrap(), b"0123456789", "{head}");
+    }
+}
+
+/// A bidi override in a Content-Disposition name would make `invoice\u{202e}fdp.exe` read as
+/// `invoiceexe.pdf`: it is replaced in the file name, and shown escaped on a terminal.
+#[test]
+fn bidi_controls_never_reach_a_file_name_or_the_terminal() {
+    for value in [
+        "attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe",
+        "attachment; filename=\"invoice\u{202e}fdp.exe\"",
+    ] {
+        let srv = Server::start(vec![disposition(value, "payload")]);
+        let sb = Sandbox::new();
+        let run = http()
+            .current_dir(sb.cwd())
+            .env("COURIER_ASSUME_TTY", "stdout,stderr")
+            .args(["-d", "-h", &srv.url("/x")])
+            .run();
+        run.success();
+        let (name, content) = sb.only_file();
+        assert_eq!(name, "invoice_fdp.exe", "{value}");
+        assert_eq!(content, b"payload");
+        let err = run.stderr_str();
+        assert!(!err.contains('\u{202e}'), "{err:?}");
+        assert!(err.contains("Downloading to invoice_fdp.exe"), "{err}");
     }
 }
