@@ -21,6 +21,7 @@ mod exchange;
 mod exit;
 mod items;
 mod json_text;
+mod link;
 mod nested_json;
 mod options;
 mod output;

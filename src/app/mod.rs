@@ -203,6 +203,7 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         follow: opts.policy.follow,
         download: download.as_ref(),
         upload_progress: plan.upload_progress,
+        paging: opts.policy.paging,
     }
     .run(&spec, &mut jar)?;
     if let Some(session) = &session {
@@ -212,6 +213,11 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
             cookies_before,
             cookies_after: jar.to_stored(),
         })?;
+    }
+    if let Some(warning) = &outcome.warning {
+        if opts.print.quiet != Quiet::All {
+            eprintln!("{prog}: warning: {}", inert(warning));
+        }
     }
     Ok(final_status(opts, &outcome, prog))
 }

@@ -1,19 +1,22 @@
 //! What follows a response: the decision for one hop, a pure function of the request sent,
 //! the response head and the run's policy. No network, no printing: unit tests drive it.
 //!
-//! Today a hop ends the run ([`Decision::Done`]), follows a redirect, or answers a Digest
-//! challenge. Retries (`Retry(delay)`) and pagination (`NextPage(url)`) are decided here too
-//! when they arrive.
+//! Today a hop ends the run ([`Decision::Done`]), follows a redirect, answers a Digest
+//! challenge, or goes on to the next page (`--paginate`, rules in [`paging`]). Retries
+//! (`Retry(delay)`) are decided here too when they arrive.
 
 use anyhow::Result;
 
 use crate::auth::netrc::Netrc;
 use crate::auth::{self, digest, AuthType};
 use crate::exit::{ExitStatus, Fatal};
-use crate::options::Follow;
+use crate::options::{Follow, Paging};
 use crate::spec::{Header, RequestSpec};
 use crate::transport::redirect::{self, BoundSecrets, Origin};
 use crate::wire::ResponseHead;
+
+mod paging;
+pub use paging::Pages;
 
 /// What the exchange loop does after a response.
 #[derive(Debug)]
@@ -24,6 +27,12 @@ pub enum Decision {
     Redirect(RequestSpec),
     /// Answer an authentication challenge with this request.
     Challenge(RequestSpec),
+    /// `--paginate`: this response is a page, printed as a final exchange; then fetch the next
+    /// one with this request.
+    NextPage(RequestSpec),
+    /// `--paginate`: this page is the last, though it links to a next one; the warning says
+    /// why (a link loop, `--max-pages`).
+    LastPage(String),
 }
 
 /// The run's rules for deciding, fixed before the first hop.
@@ -36,6 +45,8 @@ pub struct Policy<'a> {
     /// Whether hops to other hosts may take .netrc credentials (and of which type): yes
     /// unless the user gave credentials (or typed an Authorization) themselves.
     pub netrc_managed: Option<AuthType>,
+    /// `--paginate`: follow `rel="next"` links.
+    pub paging: Option<Paging>,
 }
 
 impl<'a> Policy<'a> {
@@ -55,7 +66,13 @@ impl<'a> Policy<'a> {
             secrets,
             netrc,
             netrc_managed,
+            paging: None,
         }
+    }
+
+    /// The policy, paginating as `paging` says.
+    pub fn with_paging(self, paging: Option<Paging>) -> Policy<'a> {
+        Policy { paging, ..self }
     }
 }
 
@@ -80,16 +97,19 @@ impl HopState {
                 answered_challenge: true,
                 ..self
             },
-            Decision::Done => self,
+            // A new page is a new request: its redirects and challenge are its own.
+            Decision::NextPage(_) => HopState::default(),
+            Decision::Done | Decision::LastPage(_) => self,
         }
     }
 }
 
 /// Decides what follows `head`, the response to `spec`. `cnonce` is the client nonce a Digest
-/// answer would use (random in a run, fixed in tests).
+/// answer would use (random in a run, fixed in tests); `pages` are the pages so far.
 pub fn decide(
     policy: &Policy,
     state: HopState,
+    pages: &Pages,
     spec: &RequestSpec,
     head: &ResponseHead,
     cnonce: &str,
@@ -101,7 +121,7 @@ pub fn decide(
     }
     Ok(match redirect_hop(policy, state, spec, head)? {
         Some(next) => Decision::Redirect(next),
-        None => Decision::Done,
+        None => paging::next_page(policy, pages, spec, head)?.unwrap_or(Decision::Done),
     })
 }
 

@@ -4,10 +4,14 @@
 //! dropped, so nothing of a hop that turned out to be a redirect leaks into the output
 //! (HTTPie bug #1082).
 //!
+//! With `--paginate`, each page is a final exchange in its own right, printed as it arrives
+//! ([`pages`]), and the next page's request goes round the loop like a redirect's.
+//!
 //! The loop only sequences steps: [`decide`] (pure), cookies ([`with_cookies`] and the jar),
-//! and printing ([`print`]).
+//! and printing ([`print`], [`pages`]).
 
 pub mod decide;
+mod pages;
 mod print;
 
 pub use print::print_offline_body;
@@ -22,13 +26,14 @@ use crate::auth::{digest, AuthType};
 use crate::cookies::CookieJar;
 use crate::download::Download;
 use crate::exit::ExitStatus;
-use crate::options::Follow;
+use crate::options::{Follow, Paging};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::Display;
 use crate::spec::{Header, RequestSpec};
 use crate::transport::redirect::{BoundSecrets, Origin};
 use crate::transport::{Client, Response};
-use decide::{Decision, HopState, Policy};
+use decide::{Decision, HopState, Pages, Policy};
+use pages::{Slurp, SLURP_MAX};
 
 /// How the run ends: the final response's status and reason.
 pub struct Outcome {
@@ -36,6 +41,8 @@ pub struct Outcome {
     pub reason: String,
     /// What the download decided (4/5 for an error status; success otherwise).
     pub download: Option<ExitStatus>,
+    /// A warning to show after the output (why pagination stopped early).
+    pub warning: Option<String>,
 }
 
 pub struct Exchanger<'a> {
@@ -54,14 +61,21 @@ pub struct Exchanger<'a> {
     pub download: Option<&'a Download>,
     /// stderr is a terminal: large uploads show a progress bar.
     pub upload_progress: bool,
+    /// `--paginate`: follow `rel="next"` links from page to page.
+    pub paging: Option<Paging>,
 }
 
 impl Exchanger<'_> {
     /// Runs the exchanges; `jar` holds the cookies before (a session's) and after.
     pub fn run(&self, first: &RequestSpec, jar: &mut CookieJar) -> Result<Outcome> {
-        let started = Instant::now();
+        let mut started = Instant::now();
         let secrets = BoundSecrets::of(first);
-        let policy = Policy::new(first, self.follow, &secrets, self.netrc);
+        let policy = Policy::new(first, self.follow, &secrets, self.netrc).with_paging(self.paging);
+        let mut pages = Pages::starting_at(&first.url);
+        let mut slurp = self
+            .paging
+            .filter(|p| p.slurp)
+            .map(|_| Slurp::new(SLURP_MAX));
         // Output is held only when a hop may turn out not to be the last.
         let digest = first
             .auth
@@ -77,15 +91,25 @@ impl Exchanger<'_> {
             with_cookies(&mut spec, jar, &secrets);
             let response = self.send(&spec)?;
             store_cookies(jar, &spec, &response);
-            let decision =
-                decide::decide(&policy, state, &spec, &response.head, &digest::new_cnonce())?;
+            let cnonce = digest::new_cnonce();
+            let decision = decide::decide(&policy, state, &pages, &spec, &response.head, &cnonce)?;
             state = state.after(&decision);
+            pages.after(&decision);
             let next = match decision {
                 Decision::Done => {
-                    self.printer.release()?;
-                    let outcome = self.print_response(response, started, true)?;
-                    self.printer.flush()?;
-                    return Ok(outcome);
+                    return self.finish(response, &spec.url, started, slurp, None);
+                }
+                Decision::LastPage(why) => {
+                    return self.finish(response, &spec.url, started, slurp, Some(why));
+                }
+                Decision::NextPage(next) => {
+                    if let Some(end) = self.page(response, &spec.url, started, slurp.as_mut())? {
+                        return Ok(end);
+                    }
+                    // Each page's elapsed time is its own.
+                    started = Instant::now();
+                    spec = next;
+                    continue;
                 }
                 Decision::Redirect(next) | Decision::Challenge(next) => next,
             };

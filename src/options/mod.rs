@@ -7,6 +7,7 @@
 
 mod net;
 mod no_proxy;
+mod paging;
 mod print;
 pub mod proxy;
 pub mod tls;
@@ -21,6 +22,7 @@ use crate::download::DownloadOptions;
 use crate::items::{self, Item};
 
 pub use net::{Addressing, Interface, IpFamily, LimitSource, ResolveEntry};
+pub use paging::Paging;
 pub use print::{OutputTarget, PrintPlan, Quiet};
 
 /// Which standard streams are terminals (detected at the edge, passed in as data).
@@ -130,6 +132,8 @@ pub struct Policies {
     pub download: Option<DownloadOptions>,
     pub session: Option<SessionChoice>,
     pub check_status: bool,
+    /// `--paginate` (with `--max-pages`, `--slurp`).
+    pub paging: Option<Paging>,
 }
 
 /// Resolves the command line and environment into [`Options`]. `default_scheme` is the
@@ -139,7 +143,7 @@ pub fn resolve(args: &Args, env: &Env, https_program: bool) -> Result<Options> {
     let request = request_input(args, env.terminals, https_program)?;
     let client = client_options(args, env)?;
     let print = print::plan(args, env)?;
-    let policy = policies(args, env.terminals);
+    let policy = policies(args, env.terminals)?;
     Ok(Options {
         request,
         client,
@@ -251,7 +255,7 @@ fn proxies(args: &Args, env: &Env) -> Result<proxy::Proxies> {
     proxy::resolve(&args.proxy, &env.proxy).map_err(anyhow::Error::msg)
 }
 
-fn policies(args: &Args, terminals: Terminals) -> Policies {
+fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {
     let download = (args.download && !args.offline).then(|| DownloadOptions {
         output: args.output.clone(),
         resume: args.resume,
@@ -259,13 +263,14 @@ fn policies(args: &Args, terminals: Terminals) -> Policies {
         stderr_tty: terminals.stderr,
         quiet: Quiet::from_count(args.quiet).silences_progress(),
     });
-    Policies {
+    Ok(Policies {
         offline: args.offline,
         follow: follow(args.follow, download.is_some(), args.max_redirects),
+        paging: paging::paging(args.paginate, args.max_pages, args.slurp, args.download)?,
         download,
         session: session_choice(&args.session, &args.session_read_only),
         check_status: args.check_status,
-    }
+    })
 }
 
 /// `--download` implies `--follow`: the file is the final resource, not a redirect page.

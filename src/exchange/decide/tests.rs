@@ -44,7 +44,14 @@ fn run(
 ) -> Result<Decision> {
     let secrets = BoundSecrets::of(first);
     let policy = Policy::new(first, follow, &secrets, netrc);
-    decide(&policy, state, sent, &head(response), "0a4f113b")
+    decide(
+        &policy,
+        state,
+        &Pages::default(),
+        sent,
+        &head(response),
+        "0a4f113b",
+    )
 }
 
 /// The decision on the first hop of `s`, following up to 5 redirects, without .netrc.
