@@ -12,6 +12,7 @@ complete -c http -l response-charset -d 'Decode the response body with this char
 complete -c http -l response-mime -d 'Format the response body as this MIME type (overrides Content-Type)' -r
 complete -c http -s p -l print -d 'What to print: H request headers, B request body, h response headers, b response body' -r
 complete -c http -s o -l output -d 'The file to write: with --download, the body; without, everything that would be printed' -r -F
+complete -c http -l max-pages -d 'With --paginate: the most pages to fetch (default 100, at most 100000)' -r
 complete -c http -l session -d 'Use a session and update it: cookies, auth and headers kept between runs. A NAME is kept in the config dir per host; a value with a / is a file path' -r
 complete -c http -l session-read-only -d 'Use a session without ever writing it' -r
 complete -c http -s a -l auth -d 'Credentials: USER:PASS (USER alone prompts for the password), or a TOKEN with --auth-type=bearer' -r
@@ -55,6 +56,8 @@ complete -c http -s S -l stream -d 'Print the response body line by line as it a
 complete -c http -s q -l quiet -d 'Print nothing but errors (the response is still received and checked)'
 complete -c http -s d -l download -d 'Save the response body to a file (named by -o, Content-Disposition or the URL), with a progress bar; follows redirects. To stdout when it is redirected and no -o is given'
 complete -c http -s c -l continue -d 'Resume an interrupted --download into the --output file (Range: bytes=N-)'
+complete -c http -l paginate -d 'Follow `Link: <URL>; rel="next"` from page to page, printing each page in order (stops at an error status, a link loop or --max-pages)'
+complete -c http -l slurp -d 'With --paginate: print the pages, each a JSON array, as one merged array'
 complete -c http -l ignore-netrc -d 'Don\'t read credentials from .netrc ($NETRC or ~/.netrc)'
 complete -c http -l offline -d 'Build and print the request without sending it'
 complete -c http -s 4 -l ipv4 -d 'Connect over IPv4 only'

@@ -12,6 +12,7 @@ complete -c https -l response-charset -d 'Decode the response body with this cha
 complete -c https -l response-mime -d 'Format the response body as this MIME type (overrides Content-Type)' -r
 complete -c https -s p -l print -d 'What to print: H request headers, B request body, h response headers, b response body' -r
 complete -c https -s o -l output -d 'The file to write: with --download, the body; without, everything that would be printed' -r -F
+complete -c https -l max-pages -d 'With --paginate: the most pages to fetch (default 100, at most 100000)' -r
 complete -c https -l session -d 'Use a session and update it: cookies, auth and headers kept between runs. A NAME is kept in the config dir per host; a value with a / is a file path' -r
 complete -c https -l session-read-only -d 'Use a session without ever writing it' -r
 complete -c https -s a -l auth -d 'Credentials: USER:PASS (USER alone prompts for the password), or a TOKEN with --auth-type=bearer' -r
@@ -55,6 +56,8 @@ complete -c https -s S -l stream -d 'Print the response body line by line as it 
 complete -c https -s q -l quiet -d 'Print nothing but errors (the response is still received and checked)'
 complete -c https -s d -l download -d 'Save the response body to a file (named by -o, Content-Disposition or the URL), with a progress bar; follows redirects. To stdout when it is redirected and no -o is given'
 complete -c https -s c -l continue -d 'Resume an interrupted --download into the --output file (Range: bytes=N-)'
+complete -c https -l paginate -d 'Follow `Link: <URL>; rel="next"` from page to page, printing each page in order (stops at an error status, a link loop or --max-pages)'
+complete -c https -l slurp -d 'With --paginate: print the pages, each a JSON array, as one merged array'
 complete -c https -l ignore-netrc -d 'Don\'t read credentials from .netrc ($NETRC or ~/.netrc)'
 complete -c https -l offline -d 'Build and print the request without sending it'
 complete -c https -s 4 -l ipv4 -d 'Connect over IPv4 only'

@@ -180,6 +180,18 @@ pub struct Args {
     #[arg(short = 'c', long = "continue", help_heading = "Downloads")]
     pub resume: bool,
 
+    // ---- Pagination --------------------------------------------------------------------------
+    /// Follow `Link: <URL>; rel="next"` from page to page, printing each page in order (stops at
+    /// an error status, a link loop or --max-pages).
+    #[arg(long, help_heading = "Pagination")]
+    pub paginate: bool,
+    /// With --paginate: the most pages to fetch (default 100, at most 100000).
+    #[arg(long, value_name = "N", help_heading = "Pagination")]
+    pub max_pages: Option<u64>,
+    /// With --paginate: print the pages, each a JSON array, as one merged array.
+    #[arg(long, help_heading = "Pagination")]
+    pub slurp: bool,
+
     // ---- Sessions ----------------------------------------------------------------------------
     /// Use a session and update it: cookies, auth and headers kept between runs. A NAME is
     /// kept in the config dir per host; a value with a / is a file path.

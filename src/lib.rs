@@ -22,6 +22,7 @@ mod exit;
 mod files;
 mod items;
 mod json_text;
+mod link;
 mod nested_json;
 mod options;
 mod output;

@@ -192,6 +192,7 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         retry: &opts.policy.retry,
         notices: !plan.quiet.silences_output(),
         prog,
+        paging: opts.policy.paging,
     }
     .run(&spec, &mut jar)?;
     if let Some(session) = &session {
@@ -201,6 +202,11 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
             cookies_before,
             cookies_after: jar.to_stored(),
         })?;
+    }
+    if let Some(warning) = &outcome.warning {
+        if opts.print.quiet != Quiet::All {
+            eprintln!("{prog}: warning: {}", inert(warning));
+        }
     }
     Ok(final_status(opts, &outcome, prog))
 }

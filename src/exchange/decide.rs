@@ -1,8 +1,9 @@
 //! What follows a response: the decision for one hop, a pure function of the request sent,
 //! the response head and the run's policy. No network, no printing: unit tests drive it.
 //!
-//! A hop ends the run ([`Decision::Done`]), follows a redirect, answers a Digest challenge, or
-//! is sent again after a wait ([`Decision::Retry`], rules in [`super::retry`]).
+//! A hop ends the run ([`Decision::Done`]), follows a redirect, answers a Digest challenge, goes
+//! on to the next page (`--paginate`, rules in [`paging`]), or is sent again after a wait
+//! ([`Decision::Retry`], rules in [`super::retry`]).
 
 use std::time::{Duration, SystemTime};
 
@@ -12,11 +13,14 @@ use super::retry::{self, AfterResponse};
 use crate::auth::netrc::Netrc;
 use crate::auth::{self, digest, AuthType};
 use crate::exit::{ExitStatus, Fatal};
-use crate::options::{Follow, RetryPolicy};
+use crate::options::{Follow, Paging, RetryPolicy};
 use crate::pretty::sanitize::inert;
 use crate::spec::{Header, RequestSpec};
 use crate::transport::redirect::{self, BoundSecrets, Origin};
 use crate::wire::ResponseHead;
+
+mod paging;
+pub use paging::Pages;
 
 /// What the exchange loop does after a response.
 #[derive(Debug)]
@@ -31,6 +35,12 @@ pub enum Decision {
     Retry { wait: Duration, after: String },
     /// This response stands, though the policy would retry it; `why` says why not.
     GiveUp { why: String },
+    /// `--paginate`: this response is a page, printed as a final exchange; then fetch the next
+    /// one with this request.
+    NextPage(RequestSpec),
+    /// `--paginate`: this page is the last, though it links to a next one; the warning says
+    /// why (a link loop, `--max-pages`).
+    LastPage(String),
 }
 
 /// The run's rules for deciding, fixed before the first hop.
@@ -44,6 +54,8 @@ pub struct Policy<'a> {
     /// unless the user gave credentials (or typed an Authorization) themselves.
     pub netrc_managed: Option<AuthType>,
     pub retry: &'a RetryPolicy,
+    /// `--paginate`: follow `rel="next"` links.
+    pub paging: Option<Paging>,
 }
 
 impl<'a> Policy<'a> {
@@ -65,7 +77,13 @@ impl<'a> Policy<'a> {
             netrc,
             netrc_managed,
             retry,
+            paging: None,
         }
+    }
+
+    /// The policy, paginating as `paging` says.
+    pub fn with_paging(self, paging: Option<Paging>) -> Policy<'a> {
+        Policy { paging, ..self }
     }
 }
 
@@ -94,7 +112,9 @@ impl HopState {
                 ..self
             },
             Decision::Retry { .. } => self.retried(),
-            Decision::Done | Decision::GiveUp { .. } => self,
+            // A new page is a new request: its redirects, challenge and retries are its own.
+            Decision::NextPage(_) => HopState::default(),
+            Decision::Done | Decision::GiveUp { .. } | Decision::LastPage(_) => self,
         }
     }
 
@@ -118,10 +138,11 @@ pub struct Chance<'a> {
     pub jitter: f64,
 }
 
-/// Decides what follows `head`, the response to `spec`.
+/// Decides what follows `head`, the response to `spec`; `pages` are the pages so far.
 pub fn decide(
     policy: &Policy,
     state: HopState,
+    pages: &Pages,
     spec: &RequestSpec,
     head: &ResponseHead,
     chance: Chance,
@@ -165,7 +186,7 @@ pub fn decide(
     }
     Ok(match redirect_hop(policy, state, spec, head)? {
         Some(next) => Decision::Redirect(next),
-        None => Decision::Done,
+        None => paging::next_page(policy, pages, spec, head)?.unwrap_or(Decision::Done),
     })
 }
 

@@ -4,10 +4,14 @@
 //! dropped, so nothing of a hop that turned out to be a redirect leaks into the output
 //! (HTTPie bug #1082).
 //!
+//! With `--paginate`, each page is a final exchange in its own right, printed as it arrives
+//! ([`pages`]), and the next page's request goes round the loop like a redirect's.
+//!
 //! The loop only sequences steps: [`decide`] (pure), cookies ([`with_cookies`] and the jar),
-//! and printing ([`print`]).
+//! and printing ([`print`], [`pages`]).
 
 pub mod decide;
+mod pages;
 mod print;
 mod retry;
 
@@ -23,14 +27,15 @@ use crate::auth::{digest, AuthType};
 use crate::cookies::CookieJar;
 use crate::download::Download;
 use crate::exit::{one_line, ExitStatus};
-use crate::options::{Follow, RetryPolicy};
+use crate::options::{Follow, Paging, RetryPolicy};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::Display;
 use crate::spec::{Header, RequestSpec};
 use crate::transport::errors::TransportError;
 use crate::transport::redirect::{BoundSecrets, Origin};
 use crate::transport::{Client, Response};
-use decide::{Chance, Decision, HopState, Policy};
+use decide::{Chance, Decision, HopState, Pages, Policy};
+use pages::{Slurp, SLURP_MAX};
 
 /// How the run ends: the final response's status and reason.
 pub struct Outcome {
@@ -38,6 +43,8 @@ pub struct Outcome {
     pub reason: String,
     /// What the download decided (4/5 for an error status; success otherwise).
     pub download: Option<ExitStatus>,
+    /// A warning to show after the output (why pagination stopped early).
+    pub warning: Option<String>,
 }
 
 pub struct Exchanger<'a> {
@@ -61,14 +68,22 @@ pub struct Exchanger<'a> {
     pub notices: bool,
     /// The program's name, for those lines.
     pub prog: &'static str,
+    /// `--paginate`: follow `rel="next"` links from page to page.
+    pub paging: Option<Paging>,
 }
 
 impl Exchanger<'_> {
     /// Runs the exchanges; `jar` holds the cookies before (a session's) and after.
     pub fn run(&self, first: &RequestSpec, jar: &mut CookieJar) -> Result<Outcome> {
-        let started = Instant::now();
+        let mut started = Instant::now();
         let secrets = BoundSecrets::of(first);
-        let policy = Policy::new(first, self.follow, &secrets, self.netrc, self.retry);
+        let policy = Policy::new(first, self.follow, &secrets, self.netrc, self.retry)
+            .with_paging(self.paging);
+        let mut pages = Pages::starting_at(&first.url);
+        let mut slurp = self
+            .paging
+            .filter(|p| p.slurp)
+            .map(|_| Slurp::new(SLURP_MAX));
         // Output is held only when a hop may turn out not to be the last.
         let digest = first
             .auth
@@ -99,22 +114,37 @@ impl Exchanger<'_> {
                 now: SystemTime::now(),
                 jitter: retry::jitter(),
             };
-            let decision = decide::decide(&policy, state, &spec, &response.head, chance)?;
+            let decision = decide::decide(&policy, state, &pages, &spec, &response.head, chance)?;
             state = state.after(&decision);
+            pages.after(&decision);
             let next = match decision {
-                Decision::Done => match self.last(response, started) {
-                    Ok(outcome) => return Ok(outcome),
-                    Err(error) => {
-                        let wait = self.resume_download(&mut spec, state, &error);
-                        let after = one_line(&error);
-                        self.pause(wait.ok_or(error)?, state.retries + 1, &after)?;
-                        state = state.retried();
-                        continue;
+                Decision::Done => {
+                    match self.finish(response, &spec.url, started, slurp.take(), None) {
+                        Ok(outcome) => return Ok(outcome),
+                        Err(error) => {
+                            let wait = self.resume_download(&mut spec, state, &error);
+                            let after = one_line(&error);
+                            self.pause(wait.ok_or(error)?, state.retries + 1, &after)?;
+                            state = state.retried();
+                            continue;
+                        }
                     }
-                },
+                }
                 Decision::GiveUp { why } => {
                     self.notice(&format!("not retrying: {why}"));
-                    return self.last(response, started);
+                    return self.finish(response, &spec.url, started, slurp, None);
+                }
+                Decision::LastPage(why) => {
+                    return self.finish(response, &spec.url, started, slurp, Some(why));
+                }
+                Decision::NextPage(next) => {
+                    if let Some(end) = self.page(response, &spec.url, started, slurp.as_mut())? {
+                        return Ok(end);
+                    }
+                    // Each page's elapsed time is its own.
+                    started = Instant::now();
+                    spec = next;
+                    continue;
                 }
                 Decision::Retry { wait, after } => {
                     self.intermediate(response, started)?;
@@ -126,14 +156,6 @@ impl Exchanger<'_> {
             self.intermediate(response, started)?;
             spec = next;
         }
-    }
-
-    /// The run's answer: printed (or downloaded) in full.
-    fn last(&self, response: Response, started: Instant) -> Result<Outcome> {
-        self.printer.release()?;
-        let outcome = self.print_response(response, started, true)?;
-        self.printer.flush()?;
-        Ok(outcome)
     }
 
     /// The wait before retrying after a failed exchange; `None` when it is not retried (a note

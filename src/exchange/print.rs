@@ -116,6 +116,7 @@ impl Exchanger<'_> {
                     status: head.status,
                     reason: head.reason,
                     download: None,
+                    warning: None,
                 });
             }
             if print.any_response() {
@@ -128,6 +129,7 @@ impl Exchanger<'_> {
                 status: head.status,
                 reason: head.reason,
                 download: Some(exit),
+                warning: None,
             });
         }
         if print.needs_response_body() {
@@ -164,13 +166,14 @@ impl Exchanger<'_> {
             status: head.status,
             reason: head.reason,
             download: None,
+            warning: None,
         })
     }
 }
 
 /// An error met while reading a response body: corrupt compressed data names its encoding;
 /// anything else is the connection's (timeout, reset) and says where.
-fn body_error(e: io::Error) -> anyhow::Error {
+pub(super) fn body_error(e: io::Error) -> anyhow::Error {
     if e.get_ref().is_none() {
         // Reading errors arrive classified (transport or decoding); a bare one is from
         // writing what is printed.

@@ -7,6 +7,7 @@
 
 mod net;
 mod no_proxy;
+mod paging;
 mod print;
 pub mod proxy;
 pub mod retry;
@@ -22,6 +23,7 @@ use crate::download::DownloadOptions;
 use crate::items::{self, Item};
 
 pub use net::{Addressing, Interface, IpFamily, LimitSource, ResolveEntry};
+pub use paging::Paging;
 pub use print::{OutputTarget, PrintPlan, Quiet};
 pub use retry::RetryPolicy;
 
@@ -133,6 +135,8 @@ pub struct Policies {
     pub session: Option<SessionChoice>,
     pub check_status: bool,
     pub retry: RetryPolicy,
+    /// `--paginate` (with `--max-pages`, `--slurp`).
+    pub paging: Option<Paging>,
 }
 
 /// Resolves the command line and environment into [`Options`]. `default_scheme` is the
@@ -265,6 +269,7 @@ fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {
     Ok(Policies {
         offline: args.offline,
         follow: follow(args.follow, download.is_some(), args.max_redirects),
+        paging: paging::paging(args.paginate, args.max_pages, args.slurp, args.download)?,
         download,
         session: session_choice(&args.session, &args.session_read_only),
         check_status: args.check_status,

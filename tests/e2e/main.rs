@@ -16,6 +16,7 @@ mod items;
 mod network;
 mod output_pretty;
 mod output_wire;
+mod paginate;
 mod proxy;
 mod redirects;
 mod retries;

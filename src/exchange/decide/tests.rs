@@ -54,7 +54,14 @@ fn run(
     let secrets = BoundSecrets::of(first);
     let retry = RetryPolicy::default();
     let policy = Policy::new(first, follow, &secrets, netrc, &retry);
-    decide(&policy, state, sent, &head(response), chance())
+    decide(
+        &policy,
+        state,
+        &Pages::default(),
+        sent,
+        &head(response),
+        chance(),
+    )
 }
 
 /// The decision on the first hop of `s`, following up to 5 redirects, without .netrc.
@@ -198,7 +205,15 @@ fn retries_come_before_redirects_and_respect_the_policy() {
     let retry = crate::options::retry::policy(Some(2), None, None, None, false).unwrap();
     let policy = Policy::new(&s, follow(5), &secrets, None, &retry);
     let busy = head("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 4");
-    let d = decide(&policy, HopState::default(), &s, &busy, chance()).unwrap();
+    let d = decide(
+        &policy,
+        HopState::default(),
+        &Pages::default(),
+        &s,
+        &busy,
+        chance(),
+    )
+    .unwrap();
     let Decision::Retry { wait, after } = &d else {
         panic!("expected a retry, got {d:?}")
     };
@@ -206,11 +221,19 @@ fn retries_come_before_redirects_and_respect_the_policy() {
     assert_eq!(after, "HTTP 503 Service Unavailable");
     let state = HopState::default().after(&d).after(&d);
     assert_eq!(state.retries, 2);
-    let d = decide(&policy, state, &s, &busy, chance()).unwrap();
+    let d = decide(&policy, state, &Pages::default(), &s, &busy, chance()).unwrap();
     assert!(matches!(d, Decision::Done), "retries used up: {d:?}");
     // A server asking for longer than --retry-max-delay ends the retries with a reason.
     let long = head("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 600");
-    let d = decide(&policy, HopState::default(), &s, &long, chance()).unwrap();
+    let d = decide(
+        &policy,
+        HopState::default(),
+        &Pages::default(),
+        &s,
+        &long,
+        chance(),
+    )
+    .unwrap();
     let Decision::GiveUp { why } = d else {
         panic!("expected to give up")
     };
@@ -218,7 +241,15 @@ fn retries_come_before_redirects_and_respect_the_policy() {
     // A POST gets a note rather than a silent final answer.
     let mut post = s.clone();
     post.method = "POST".into();
-    let d = decide(&policy, HopState::default(), &post, &busy, chance()).unwrap();
+    let d = decide(
+        &policy,
+        HopState::default(),
+        &Pages::default(),
+        &post,
+        &busy,
+        chance(),
+    )
+    .unwrap();
     assert!(
         matches!(d, Decision::GiveUp { ref why } if why.contains("POST")),
         "{d:?}"
