@@ -53,6 +53,7 @@ complete -c https -s d -l download -d 'Save the response body to a file (named b
 complete -c https -s c -l continue -d 'Resume an interrupted --download into the --output file (Range: bytes=N-)'
 complete -c https -l ignore-netrc -d 'Don\'t read credentials from .netrc ($NETRC or ~/.netrc)'
 complete -c https -l offline -d 'Build and print the request without sending it'
+complete -c https -l curl -d 'Print an equivalent curl command line instead of sending the request (as --offline, nothing is sent); what curl cannot express is named in # comment lines after it'
 complete -c https -s 4 -l ipv4 -d 'Connect over IPv4 only'
 complete -c https -s 6 -l ipv6 -d 'Connect over IPv6 only'
 complete -c https -s F -l follow -d 'Follow redirects (3xx with a Location), never carrying credentials or cookies to another origin'
