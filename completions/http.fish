@@ -60,6 +60,7 @@ complete -c http -l paginate -d 'Follow `Link: <URL>; rel="next"` from page to p
 complete -c http -l slurp -d 'With --paginate: print the pages, each a JSON array, as one merged array'
 complete -c http -l ignore-netrc -d 'Don\'t read credentials from .netrc ($NETRC or ~/.netrc)'
 complete -c http -l offline -d 'Build and print the request without sending it'
+complete -c http -l curl -d 'Print an equivalent curl command line instead of sending the request (as --offline, nothing is sent); what curl cannot express is named in # comment lines after it'
 complete -c http -s 4 -l ipv4 -d 'Connect over IPv4 only'
 complete -c http -s 6 -l ipv6 -d 'Connect over IPv6 only'
 complete -c http -s F -l follow -d 'Follow redirects (3xx with a Location), never carrying credentials or cookies to another origin'

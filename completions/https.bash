@@ -23,7 +23,7 @@ _https() {
 
     case "${cmd}" in
         https)
-            opts="-j -f -x -s -p -h -b -m -v -S -q -d -o -c -a -A -4 -6 -F -I --json --form --multipart --boundary --raw --compress --pretty --style --sorted --unsorted --format-options --response-charset --response-mime --print --headers --body --meta --verbose --all --stream --quiet --download --output --continue --paginate --max-pages --slurp --session --session-read-only --auth --auth-type --ignore-netrc --offline --timeout --connect-timeout --max-time --max-headers --resolve --ipv4 --ipv6 --unix-socket --interface --follow --max-redirects --retry --retry-on --retry-backoff --retry-max-delay --retry-all-methods --check-status --path-as-is --chunked --proxy --verify --ssl --ciphers --cert --cert-key --cert-key-pass --ignore-stdin --default-scheme --version --help"
+            opts="-j -f -x -s -p -h -b -m -v -S -q -d -o -c -a -A -4 -6 -F -I --json --form --multipart --boundary --raw --compress --pretty --style --sorted --unsorted --format-options --response-charset --response-mime --print --headers --body --meta --verbose --all --stream --quiet --download --output --continue --paginate --max-pages --slurp --session --session-read-only --auth --auth-type --ignore-netrc --offline --curl --timeout --connect-timeout --max-time --max-headers --resolve --ipv4 --ipv6 --unix-socket --interface --follow --max-redirects --retry --retry-on --retry-backoff --retry-max-delay --retry-all-methods --check-status --path-as-is --chunked --proxy --verify --ssl --ciphers --cert --cert-key --cert-key-pass --ignore-stdin --default-scheme --version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

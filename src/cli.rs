@@ -233,6 +233,10 @@ pub struct Args {
     /// Build and print the request without sending it.
     #[arg(long, help_heading = "Network")]
     pub offline: bool,
+    /// Print an equivalent curl command line instead of sending the request (as --offline,
+    /// nothing is sent); what curl cannot express is named in # comment lines after it.
+    #[arg(long, help_heading = "Network")]
+    pub curl: bool,
     /// Seconds of silence allowed between bytes (connect included); 0 waits forever.
     #[arg(long, value_name = "SECONDS", help_heading = "Network")]
     pub timeout: Option<f64>,

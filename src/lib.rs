@@ -15,6 +15,7 @@ pub mod cli;
 mod auth;
 mod build;
 mod cookies;
+mod curl;
 mod decode;
 mod download;
 mod exchange;

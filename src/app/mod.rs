@@ -26,7 +26,7 @@ use crate::spec::RequestSpec;
 use crate::transport::errors::TransportError;
 use crate::transport::redirect::BoundSecrets;
 use crate::transport::Transport;
-use crate::{stdin, transport};
+use crate::{auth, stdin, transport};
 
 /// Which of the two programs is running: it decides the default scheme and the message prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +134,12 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
     } else {
         load_netrc(prog, warnings)
     };
-    let mut prompt = |user: &str, host: &str| ask_password(prog, user, host);
+    let curl = opts.policy.curl.as_ref();
+    // With --curl nothing is sent: curl asks for the password itself (`-u USER`).
+    let mut prompt = |user: &str, host: &str| match curl {
+        Some(_) => Ok(String::new()),
+        None => ask_password(prog, user, host),
+    };
     let session = match &opts.policy.session {
         Some(choice) => Some(open_session(choice, input, prog, warnings)?),
         None => None,
@@ -143,6 +148,7 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
     let Built {
         mut spec,
         typed_headers,
+        form,
     } = build::build(
         input,
         Inputs {
@@ -160,6 +166,25 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         },
     )?;
     let (mut jar, cookies_before) = session_jar(session.as_ref(), &mut spec);
+    if let Some(plan) = curl {
+        // As --offline: the session applies to what is printed, and is not written.
+        let secrets = BoundSecrets::of(&spec);
+        exchange::with_cookies(&mut spec, &jar, &secrets);
+        let netrc_file = std::env::var_os("NETRC").and_then(|_| auth::netrc::default_path());
+        let text = crate::curl::render(&crate::curl::Request {
+            spec: &spec,
+            form: form.as_deref(),
+            client: &opts.client,
+            follow: opts.policy.follow,
+            plan,
+            netrc_file: netrc_file.as_deref(),
+        });
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .context("cannot write the curl command line")?;
+        return Ok(ExitStatus::Success);
+    }
 
     let plan = &opts.print;
     let printer = Printer::new(open_output(&plan.target)?, plan.tty);

@@ -24,6 +24,9 @@ pub struct BuiltBody {
     pub implies_post: bool,
     /// The multipart boundary, when the body is multipart.
     pub boundary: Option<String>,
+    /// The fields a multipart body was made of, while the body is still exactly them (not
+    /// compressed up front): what `--curl` writes as `-F` arguments.
+    pub form: Option<Vec<Field>>,
 }
 
 fn is_data(sep: Sep) -> bool {
@@ -112,6 +115,7 @@ pub fn build_body(
         json_accept: false,
         implies_post: has_data || other_sources > 0,
         boundary: None,
+        form: None,
     };
 
     if let Some(stdin) = stdin {
@@ -189,6 +193,7 @@ fn multipart_body(items: &[Item], boundary: Option<&str>, built: &mut BuiltBody)
     }
     if built.body.is_empty() {
         built.body.parts = multipart::encode(&fields, &boundary);
+        built.form = Some(fields);
     }
     built.content_type = Some(format!("multipart/form-data; boundary={boundary}"));
     built.boundary = Some(boundary);
@@ -246,6 +251,7 @@ fn compress(built: &mut BuiltBody, force: bool) -> Result<()> {
             if force || packed.len() < plain.len() {
                 built.body.parts = vec![Part::Bytes(packed)];
                 built.content_encoding = Some("deflate");
+                built.form = None;
             }
         }
         None => {

@@ -107,6 +107,8 @@ pub(crate) fn expand_home(path: &str) -> std::path::PathBuf {
 pub struct Built {
     pub spec: RequestSpec,
     pub typed_headers: Vec<String>,
+    /// The fields of a multipart body, while the body is exactly them (for `--curl`).
+    pub form: Option<Vec<multipart::Field>>,
 }
 
 pub fn build(input: &RequestInput, inputs: Inputs) -> Result<Built> {
@@ -162,6 +164,7 @@ pub fn build(input: &RequestInput, inputs: Inputs) -> Result<Built> {
             auth: credentials,
         },
         typed_headers: user_headers.iter().map(|(n, _)| n.clone()).collect(),
+        form: body.form,
     })
 }
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use crate::spec::Part;
 
 /// One form field of a multipart body.
+#[derive(Debug, Clone)]
 pub enum Field {
     Text {
         name: String,

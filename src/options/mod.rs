@@ -5,6 +5,7 @@
 //! `--download`, `-o` without `-d` is redirected output. Nothing outside this layer and the CLI
 //! names `cli::Args`; the rest of the program sees only [`Options`].
 
+pub mod curl;
 mod net;
 mod no_proxy;
 mod paging;
@@ -130,13 +131,15 @@ pub struct SessionChoice {
 pub struct Policies {
     pub offline: bool,
     pub follow: Follow,
-    /// `--download` (never with `--offline`).
+    /// `--download` (never with `--offline` or `--curl`).
     pub download: Option<DownloadOptions>,
     pub session: Option<SessionChoice>,
     pub check_status: bool,
     pub retry: RetryPolicy,
     /// `--paginate` (with `--max-pages`, `--slurp`).
     pub paging: Option<Paging>,
+    /// `--curl`: print the request as a curl command line instead of sending it.
+    pub curl: Option<curl::CurlPlan>,
 }
 
 /// Resolves the command line and environment into [`Options`]. `default_scheme` is the
@@ -259,7 +262,7 @@ fn proxies(args: &Args, env: &Env) -> Result<proxy::Proxies> {
 }
 
 fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {
-    let download = (args.download && !args.offline).then(|| DownloadOptions {
+    let download = (args.download && !args.offline && !args.curl).then(|| DownloadOptions {
         output: args.output.clone(),
         resume: args.resume,
         to_stdout: args.output.is_none() && !terminals.stdout,
@@ -268,7 +271,11 @@ fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {
     });
     Ok(Policies {
         offline: args.offline,
-        follow: follow(args.follow, download.is_some(), args.max_redirects),
+        follow: follow(
+            args.follow,
+            download.is_some() || (args.curl && args.download),
+            args.max_redirects,
+        ),
         paging: paging::paging(args.paginate, args.max_pages, args.slurp, args.download)?,
         download,
         session: session_choice(&args.session, &args.session_read_only),
@@ -280,6 +287,7 @@ fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {
             seconds("retry-max-delay", args.retry_max_delay)?,
             args.retry_all_methods,
         )?,
+        curl: curl::plan(args),
     })
 }
 

@@ -9,6 +9,7 @@ mod auth;
 mod bodies;
 mod cli_core;
 mod cookies;
+mod curl;
 mod downloads;
 mod exit_codes;
 mod generated;
