@@ -21,5 +21,6 @@ mod redirects;
 mod server_selftest;
 mod sessions;
 mod terminal_safety;
+mod timing;
 mod tls;
 mod url;
