@@ -49,7 +49,7 @@ complete -c http -l sorted -d 'Sort headers and JSON keys (--format-options=head
 complete -c http -l unsorted -d 'Keep headers and JSON keys in the order received'
 complete -c http -s h -l headers -d 'Print only the response headers (--print=h)'
 complete -c http -s b -l body -d 'Print only the response body (--print=b)'
-complete -c http -s m -l meta -d 'Print only the response metadata: elapsed time (--print=m)'
+complete -c http -s m -l meta -d 'Print only the response metadata: elapsed time and where it went (--print=m)'
 complete -c http -s v -l verbose -d 'Print the whole exchange (--print=HBhb); twice adds the metadata (HBhbm). Implies --all'
 complete -c http -l all -d 'Print every exchange of the run (intermediate responses such as redirects and auth challenges), not only the last'
 complete -c http -s S -l stream -d 'Print the response body line by line as it arrives (NDJSON, server-sent events, logs)'

@@ -49,7 +49,7 @@ complete -c https -l sorted -d 'Sort headers and JSON keys (--format-options=hea
 complete -c https -l unsorted -d 'Keep headers and JSON keys in the order received'
 complete -c https -s h -l headers -d 'Print only the response headers (--print=h)'
 complete -c https -s b -l body -d 'Print only the response body (--print=b)'
-complete -c https -s m -l meta -d 'Print only the response metadata: elapsed time (--print=m)'
+complete -c https -s m -l meta -d 'Print only the response metadata: elapsed time and where it went (--print=m)'
 complete -c https -s v -l verbose -d 'Print the whole exchange (--print=HBhb); twice adds the metadata (HBhbm). Implies --all'
 complete -c https -l all -d 'Print every exchange of the run (intermediate responses such as redirects and auth challenges), not only the last'
 complete -c https -s S -l stream -d 'Print the response body line by line as it arrives (NDJSON, server-sent events, logs)'

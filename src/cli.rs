@@ -151,7 +151,7 @@ pub struct Args {
     /// Print only the response body (--print=b).
     #[arg(short = 'b', long, help_heading = "Output", overrides_with_all = ["print", "headers", "body", "meta"])]
     pub body: bool,
-    /// Print only the response metadata: elapsed time (--print=m).
+    /// Print only the response metadata: elapsed time and where it went (--print=m).
     #[arg(short = 'm', long, help_heading = "Output", overrides_with_all = ["print", "headers", "body", "meta"])]
     pub meta: bool,
     /// Print the whole exchange (--print=HBhb); twice adds the metadata (HBhbm). Implies --all.

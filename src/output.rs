@@ -17,7 +17,7 @@ pub struct PrintSet {
     pub request_body: bool,
     pub response_head: bool,
     pub response_body: bool,
-    /// `m`: the elapsed time, after the response.
+    /// `m`: the elapsed time and where it went, after the response.
     pub meta: bool,
 }
 

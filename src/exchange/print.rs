@@ -98,6 +98,7 @@ impl Exchanger<'_> {
         let (print, printer, display) = (self.print, self.printer, self.display);
         let head = response.head;
         let tls = response.tls;
+        let measured = response.timings.measured;
         if print.any_response() {
             printer.begin()?;
         }
@@ -155,11 +156,20 @@ impl Exchanger<'_> {
         }
         if print.meta {
             printer.begin()?;
-            let tls_lines: Vec<(&str, &str)> = tls
+            let elapsed = started.elapsed();
+            let mut lines: Vec<(&str, &str)> = tls
                 .iter()
                 .flat_map(|t| [("TLS version", t.version), ("TLS cipher", t.cipher)])
                 .collect();
-            printer.write(&display.meta(started.elapsed(), &tls_lines))?;
+            // Where this exchange's time went (see transport/timing.rs), after the lines above.
+            let phases = measured.phases();
+            let timing = phases.to_string();
+            lines.push(("Timing", &timing));
+            lines.push((
+                "Connection reused",
+                if phases.reused { "yes" } else { "no" },
+            ));
+            printer.write(&display.meta(elapsed, &lines))?;
             printer.end(false)?;
         }
         Ok(Outcome {

@@ -12,6 +12,7 @@ mod net;
 pub mod proxy;
 pub mod recorder;
 pub mod redirect;
+pub mod timing;
 pub mod tls;
 pub mod upload;
 
@@ -32,6 +33,7 @@ use forward::ForwardConnector;
 use net::{NetConnector, NetResolver};
 use proxy::{Plan, ProxyConnector, SharedHop};
 use recorder::{lock, HeadHook, RecordingConnector, SharedTape};
+use timing::{Clock, TimedConnect, TimedIoConnector, TimedResolver, TimedTls};
 use tls::{TlsConnector, TlsInfo, TlsSlot};
 
 /// The largest request head we send. ureq writes the head into one output buffer; a bigger
@@ -68,20 +70,20 @@ pub struct Response {
     /// The head exactly as received (case, order, reason phrase).
     pub head: ResponseHead,
     pub body: Box<dyn Read + Send>,
-    // Read by the timing and retry work that builds on this interface (`-vv` timings,
-    // Retry-After budgets); recorded by every engine from the start.
-    #[allow(dead_code)]
+    /// Recorded by every engine: `-vv` prints the phases; retries read the budgets.
     pub timings: Timings,
     /// The negotiated TLS version and cipher suite; `None` over plain http.
     pub tls: Option<TlsInfo>,
 }
 
 /// When things happened in one exchange.
-#[derive(Debug, Clone, Copy)]
-#[allow(dead_code)] // see `Response::timings`
+#[derive(Debug, Clone)]
 pub struct Timings {
     /// From the start of `send` until the response head had arrived.
+    #[allow(dead_code)] // for the retry work (Retry-After budgets)
     pub head: Duration,
+    /// Where the time went, phase by phase (`measured.phases()`), the body included once read.
+    pub measured: timing::Measured,
 }
 
 /// ureq over HTTP/1.1, with every safety default set explicitly.
@@ -97,6 +99,8 @@ pub struct Transport {
     proxies: Proxies,
     /// What the proxy connectors need to know about the exchange being sent.
     hop: SharedHop,
+    /// Where the time of the exchange being sent goes, marked by the resolver and connectors.
+    clock: Clock,
 }
 
 impl Transport {
@@ -146,21 +150,36 @@ impl Transport {
         let tls = TlsSlot::default();
         let tls_connector = TlsConnector::new(&options.tls, tls.clone(), ask)?;
         let hop = SharedHop::default();
-        // The proxy connector reaches an https:// proxy with the same TLS as origins.
-        let connector = ProxyConnector::new(hop.clone(), tls_connector.clone(), bind.clone())
+        let clock = Clock::default();
+        // The proxy connector reaches an https:// proxy with the same TLS as origins (timed as
+        // part of the connection, not as the origin's handshake).
+        let connect = ProxyConnector::new(hop.clone(), tls_connector.clone(), bind.clone())
             .chain(NetConnector {
                 unix_socket: address.unix_socket.clone(),
                 bind,
             })
-            .chain(TcpConnector::default())
-            .chain(tls_connector)
-            .chain(RecordingConnector { tape: tape.clone() })
-            .chain(ForwardConnector { hop: hop.clone() });
-        let resolver = NetResolver {
-            overrides: address.resolve.clone(),
-            family: address.family,
-            unix_socket: address.unix_socket.is_some(),
-            inner: Default::default(),
+            .chain(TcpConnector::default());
+        let connector = TimedConnect {
+            inner: connect,
+            clock: clock.clone(),
+        }
+        .chain(TimedTls {
+            inner: tls_connector,
+            clock: clock.clone(),
+        })
+        .chain(RecordingConnector { tape: tape.clone() })
+        .chain(TimedIoConnector {
+            clock: clock.clone(),
+        })
+        .chain(ForwardConnector { hop: hop.clone() });
+        let resolver = TimedResolver {
+            inner: NetResolver {
+                overrides: address.resolve.clone(),
+                family: address.family,
+                unix_socket: address.unix_socket.is_some(),
+                inner: Default::default(),
+            },
+            clock: clock.clone(),
         };
         Ok(Transport {
             agent: Agent::with_parts(config, connector, resolver),
@@ -171,6 +190,7 @@ impl Transport {
             tls,
             proxies: options.proxies.clone(),
             hop,
+            clock,
         })
     }
 
@@ -265,6 +285,7 @@ impl Client for Transport {
         }
         lock(&self.tape).reset(proxy::hiding_hook(on_request_head, &plan));
         tls::clear_slot(&self.tls);
+        timing::reset(&self.clock, started);
         let response = self.agent.run(request).map_err(|e| {
             let tape = lock(&self.tape);
             let phase = if tape.received_any() {
@@ -297,15 +318,21 @@ impl Client for Transport {
         if let Some(limit) = self.max_headers.filter(|n| head.headers.len() > *n) {
             return Err(TransportError::TooManyHeaders { authority, limit });
         }
+        let measured = timing::Measured {
+            marks: timing::read(&self.clock),
+            body_end: timing::BodyEnd::default(),
+        };
         Ok(Response {
             head,
             body: Box::new(BodyReader {
                 inner: response.into_body().into_reader(),
                 authority,
                 limits: self.limits,
+                end: measured.body_end.clone(),
             }),
             timings: Timings {
                 head: started.elapsed(),
+                measured,
             },
             tls: tls::read_slot(&self.tls),
         })
@@ -343,16 +370,22 @@ fn planned<'a>(
     Ok((plan, spec))
 }
 
-/// A response body whose read errors are classified [`TransportError`]s.
+/// A response body whose read errors are classified [`TransportError`]s, and whose end is
+/// timed.
 struct BodyReader<R> {
     inner: R,
     authority: String,
     limits: Limits,
+    end: timing::BodyEnd,
 }
 
 impl<R: Read> Read for BodyReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).map_err(|e| {
+        let read = self.inner.read(buf);
+        if matches!(read, Ok(0)) && !buf.is_empty() {
+            let _ = self.end.set(Instant::now());
+        }
+        read.map_err(|e| {
             if e.kind() == io::ErrorKind::Interrupted {
                 return e;
             }

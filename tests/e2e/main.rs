@@ -24,5 +24,6 @@ mod retries;
 mod server_selftest;
 mod sessions;
 mod terminal_safety;
+mod timing;
 mod tls;
 mod url;

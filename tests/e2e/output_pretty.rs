@@ -64,6 +64,18 @@ fn is_elapsed_line(line: &str) -> bool {
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()))
 }
 
+/// The `m` block without its final blank line: HTTPie's `Elapsed time:` line first, then where
+/// the time went (`Timing: dns=…`, `Connection reused: …`; see timing.rs).
+fn is_meta_block(block: &str) -> bool {
+    let mut lines = block.lines();
+    lines.next().is_some_and(is_elapsed_line)
+        && lines.next().is_some_and(|l| l.starts_with("Timing: dns="))
+        && lines
+            .next()
+            .is_some_and(|l| l.starts_with("Connection reused: "))
+        && lines.next().is_none()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 // ---------------------------------------------------------------------------------------------
@@ -883,7 +895,7 @@ fn xml_entities_are_not_expanded() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn meta_prints_the_elapsed_time_only() {
+fn meta_prints_the_elapsed_time_then_the_timing() {
     for flag in ["-m", "--meta", "--print=m"] {
         let r = run(http(), json_reply(), &[flag, "{url}"]);
         r.success();
@@ -891,7 +903,7 @@ fn meta_prints_the_elapsed_time_only() {
         let line = out
             .strip_suffix("\n\n")
             .unwrap_or_else(|| panic!("meta must end with a blank line:\n{}", r.describe()));
-        assert!(is_elapsed_line(line), "{flag}: {out:?}");
+        assert!(is_meta_block(line), "{flag}: {out:?}");
     }
 }
 
@@ -908,7 +920,7 @@ fn meta_comes_after_the_body() {
         .strip_prefix(&format!("{SMALL_JSON}\n\n"))
         .unwrap_or_else(|| panic!("{}", r.describe()));
     let line = rest.strip_suffix("\n\n").unwrap_or("");
-    assert!(is_elapsed_line(line), "{out:?}");
+    assert!(is_meta_block(line), "{out:?}");
 }
 
 #[test]
@@ -925,7 +937,7 @@ fn meta_after_a_head_only() {
         .strip_prefix(head)
         .unwrap_or_else(|| panic!("{}", r.describe()));
     assert!(
-        is_elapsed_line(rest.strip_suffix("\n\n").unwrap_or("")),
+        is_meta_block(rest.strip_suffix("\n\n").unwrap_or("")),
         "{out:?}"
     );
 }
@@ -948,7 +960,9 @@ fn meta_measures_the_whole_body() {
     r.success();
     let out = r.stdout_str();
     let secs: f64 = out
-        .trim_end()
+        .lines()
+        .next()
+        .unwrap_or("")
         .strip_prefix("Elapsed time: ")
         .and_then(|s| s.strip_suffix('s'))
         .and_then(|s| s.parse().ok())
@@ -977,7 +991,7 @@ fn vv_prints_the_whole_exchange_and_the_meta() {
     assert!(out.starts_with(&prefix), "{}", r.describe());
     let rest = text(&out[prefix.len()..]);
     assert!(
-        is_elapsed_line(rest.strip_suffix("\n\n").unwrap_or("")),
+        is_meta_block(rest.strip_suffix("\n\n").unwrap_or("")),
         "{rest:?}"
     );
 }
@@ -993,7 +1007,7 @@ fn vv_with_a_bodyless_get() {
     assert!(r.stdout().starts_with(&prefix), "{}", r.describe());
     let rest = text(&r.stdout()[prefix.len()..]);
     assert!(
-        is_elapsed_line(rest.strip_suffix("\n\n").unwrap_or("")),
+        is_meta_block(rest.strip_suffix("\n\n").unwrap_or("")),
         "{rest:?}"
     );
 }
@@ -1019,7 +1033,7 @@ fn separators_follow_only_body_sections_when_redirected() {
     assert!(out.starts_with(req_head.as_bytes()), "{}", r.describe());
     let rest = text(&out[req_head.len()..]);
     assert!(
-        is_elapsed_line(rest.strip_suffix("\n\n").unwrap_or("")),
+        is_meta_block(rest.strip_suffix("\n\n").unwrap_or("")),
         "{rest:?}"
     );
 }

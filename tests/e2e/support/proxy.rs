@@ -85,20 +85,25 @@ pub struct HttpProxy {
 impl HttpProxy {
     /// A proxy that asks for no credentials.
     pub fn start() -> HttpProxy {
-        HttpProxy::launch(None)
+        HttpProxy::launch(None, Duration::ZERO)
     }
 
     /// A proxy that answers 407 unless `Proxy-Authorization` is exactly `expected`.
     pub fn requiring(expected: &str) -> HttpProxy {
-        HttpProxy::launch(Some(expected.to_string()))
+        HttpProxy::launch(Some(expected.to_string()), Duration::ZERO)
     }
 
-    fn launch(expected: Option<String>) -> HttpProxy {
+    /// A proxy that waits `delay` before answering each CONNECT.
+    pub fn slow_to_connect(delay: Duration) -> HttpProxy {
+        HttpProxy::launch(None, delay)
+    }
+
+    fn launch(expected: Option<String>, connect_delay: Duration) -> HttpProxy {
         let log = Arc::new(Mutex::new(HttpLog::default()));
         let log2 = Arc::clone(&log);
         let expected = Arc::new(expected);
         let (addr, stop, accept) = serve(move |stream| {
-            handle_http(stream, &log2, expected.as_deref());
+            handle_http(stream, &log2, expected.as_deref(), connect_delay);
         });
         HttpProxy {
             addr,
@@ -232,7 +237,12 @@ fn split_authority(authority: &str) -> Option<(&str, u16)> {
     Some((host, port.parse().ok()?))
 }
 
-fn handle_http(mut client: TcpStream, log: &Mutex<HttpLog>, expected: Option<&str>) {
+fn handle_http(
+    mut client: TcpStream,
+    log: &Mutex<HttpLog>,
+    expected: Option<&str>,
+    connect_delay: Duration,
+) {
     let conn = {
         let mut log = log.lock().unwrap();
         log.connections += 1;
@@ -259,6 +269,7 @@ fn handle_http(mut client: TcpStream, log: &Mutex<HttpLog>, expected: Option<&st
             return;
         }
         if method == "CONNECT" {
+            thread::sleep(connect_delay);
             return tunnel(client, target, log);
         }
         if !forward(&mut client, &head, method, target) {
