@@ -1485,7 +1485,10 @@ fn redirected_pretty_text_with_response_charset_is_utf8() {
     );
     r.success().stdout_is("café");
     let r = formatted(
-        typed("application/json; charset=iso-8859-1", b"{\"a\":\"caf\xe9\"}"),
+        typed(
+            "application/json; charset=iso-8859-1",
+            b"{\"a\":\"caf\xe9\"}",
+        ),
         &["--response-charset=iso-8859-1"],
     );
     r.success().stdout_is("{\n    \"a\": \"café\"\n}");
