@@ -32,11 +32,13 @@
 //!
 //! Domain spelling in [`StoredCookie::domain`] follows what Python's `http.cookiejar`
 //! (and so HTTPie) writes: `.example.com` for a cookie set with a `Domain` attribute,
-//! `example.com` for a host-only cookie. One quirk is deliberately *not* copied: Python
-//! stores a dot-less host as `localhost.local`; we store the real host (`localhost`).
-//! HTTPie 3.2 does not send such a cookie back to `localhost`, which is the price of a
-//! truthful file. When loading, `X.local` (X without a dot, no leading dot) is read back
-//! as `X`, unless the session's host really is `X.local` (an mDNS name).
+//! `example.com` for a host-only cookie, and `X.local` for a host-only cookie of a host
+//! without a dot (`localhost.local`, `[::1].local`). That last one is RFC 2965's "effective
+//! request-host", which `http.cookiejar` uses both to store and to match: HTTPie 3.2 sends a
+//! cookie stored as `localhost.local` to `localhost`, and never one stored as `localhost`.
+//! Writing Python's spelling keeps a session usable by both programs. When loading,
+//! `X.local` (X without a dot, or a bracketed IPv6 address; no leading dot) is read back as
+//! `X`, unless the session's host really is `X.local` (an mDNS name).
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
@@ -215,7 +217,7 @@ impl CookieJar {
             .iter_unexpired()
             .filter_map(|c| {
                 let (domain, host_only) = match &c.domain {
-                    CookieDomain::HostOnly(host) => (host.clone(), true),
+                    CookieDomain::HostOnly(host) => (python_host_spelling(host), true),
                     CookieDomain::Suffix(domain) => (format!(".{domain}"), false),
                     CookieDomain::NotPresent | CookieDomain::Empty => return None,
                 };
@@ -248,7 +250,8 @@ impl CookieJar {
     ///   to `default_host` (the request host), host-only. The caller warns.
     /// * `.example.com`: a domain cookie, unless `host_only` is set.
     /// * `example.com`: host-only. `X.local` with a dot-less `X` is HTTPie's spelling of
-    ///   host `X` and is read as `X`, unless `default_host` is `X.local` itself.
+    ///   host `X` and is read as `X`, unless `default_host` is `X.local` itself;
+    ///   `[v6].local` is HTTPie's spelling of the IPv6 host `[v6]`.
     /// * `host:port` (what `httpie cli sessions upgrade --bind-cookies` writes): the port
     ///   is dropped, cookies do not isolate ports.
     ///
@@ -566,6 +569,18 @@ fn canonical_host(host: &str) -> Option<String> {
     Host::parse(host).ok().map(|h| h.to_string())
 }
 
+/// How Python's `http.cookiejar` (and so HTTPie) spells the domain of a host-only cookie
+/// of `host`: its RFC 2965 effective request-host, which is `host` with `.local` appended
+/// when `host` has no dot and is not an IPv4 address (`localhost.local`, `[::1].local`).
+/// HTTPie matches cookies against that spelling, so it is the one it sends back.
+fn python_host_spelling(host: &str) -> String {
+    if host.contains('.') {
+        host.to_owned()
+    } else {
+        format!("{host}.local")
+    }
+}
+
 /// The (canonical host, host-only) a stored `domain` spelling stands for; see
 /// [`CookieJar::from_stored`].
 fn stored_domain(
@@ -581,6 +596,14 @@ fn stored_domain(
         Some(rest) => (true, rest),
         None => (false, domain),
     };
+    // `[::1].local`: Python's effective request-host of an IPv6 address (no dot in it).
+    if let Some(v6) = bare
+        .strip_suffix(".local")
+        .filter(|h| !domain_cookie && h.starts_with('[') && h.ends_with(']'))
+    {
+        let host = canonical_host(v6).filter(|h| h.starts_with('['))?;
+        return Some((host, true));
+    }
     let mut host = canonical_host(&strip_port(bare))?;
     // An empty label (`..x`, `.x` after the one leading dot) is no host a cookie may have.
     if host.starts_with('.') || host.contains("..") {
@@ -1103,7 +1126,7 @@ mod tests {
         sends(&jar, "http://[::1]/", "x=1");
         sends_nothing(&jar, "http://[::2]/");
         let stored = jar.to_stored();
-        assert_eq!(stored[0].domain, "[::1]");
+        assert_eq!(stored[0].domain, "[::1].local", "Python's spelling");
         let again = CookieJar::from_stored(&stored, "other.test");
         sends(&again, "http://[::1]/", "x=1");
     }
@@ -1366,9 +1389,50 @@ mod tests {
     }
 
     #[test]
-    fn localhost_is_stored_as_localhost_not_localhost_local() {
-        let jar = jar_with("http://localhost:5000/", &["a=1"]);
-        assert_eq!(jar.to_stored()[0].domain, "localhost");
+    fn dotless_hosts_are_stored_as_python_spells_them() {
+        // HTTPie 3.2 matches `localhost` against `localhost.local` only.
+        let mut jar = jar_with("http://localhost:5000/", &["a=1"]);
+        set(&mut jar, "http://intranet/x", &["b=2; Path=/"]);
+        set(&mut jar, "http://[::1]:8000/", &["c=3"]);
+        set(&mut jar, "http://127.0.0.1/", &["d=4"]);
+        set(&mut jar, "http://printer.local/", &["e=5"]);
+        let domains: Vec<String> = jar.to_stored().into_iter().map(|c| c.domain).collect();
+        assert_eq!(
+            domains,
+            [
+                "localhost.local",
+                "intranet.local",
+                "[::1].local",
+                "127.0.0.1",
+                "printer.local"
+            ]
+        );
+        assert!(jar.to_stored().iter().all(|c| c.host_only));
+        // And they load back to the same hosts, whatever host the session is for.
+        for default_host in ["localhost", "x.test", ""] {
+            let again = CookieJar::from_stored(&jar.to_stored(), default_host);
+            assert_eq!(again.to_stored(), jar.to_stored(), "{default_host}");
+            sends(&again, "http://localhost:5000/", "a=1");
+            sends(&again, "http://intranet/", "b=2");
+            sends(&again, "http://[::1]:8000/", "c=3");
+            sends_nothing(&again, "http://localhost.local/");
+            sends_nothing(&again, "http://intranet.local/");
+        }
+    }
+
+    #[test]
+    fn python_ipv6_spelling_is_read_back() {
+        let jar = CookieJar::from_stored(
+            &[
+                stored("a", "1", "[::1].local"),
+                stored("b", "2", "[0:0::1].local"),
+                stored("c", "3", "[nope].local"),
+            ],
+            "x.test",
+        );
+        sends(&jar, "http://[::1]/", "a=1; b=2");
+        let names: Vec<String> = jar.to_stored().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["a", "b"]);
     }
 
     #[test]

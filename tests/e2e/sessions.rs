@@ -3,20 +3,21 @@
 //! written in HTTPie 3.2's documented layout, and produced by HTTPie itself when `python3 -m httpie`
 //! works) and its older layouts; `--session-read-only` and `--offline`; name, path and Host
 //! validation; file modes; corrupt files left alone; eight concurrent runs; cookies that never
-//! reach another host.
+//! reach another host; `localhost` cookies shared with HTTPie in both directions; the lock
+//! file (0600, no symlinks, a bounded wait).
 //!
 //! Every run of one test shares one config dir (`COURIER_CONFIG_DIR`, see [`Env`]); each run
 //! still gets its own temporary HOME from the harness.
 
 use crate::support::server::{RecordedRequest, Reply, Server};
-use crate::support::{basic, http, port_of, redirect, Cmd, Run};
+use crate::support::{basic, bin_path, http, port_of, redirect, Cmd, Run};
 use serde_json::Value;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Barrier};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 // ---- Harness --------------------------------------------------------------------------------
@@ -262,8 +263,9 @@ fn leftovers(path: &Path) -> Vec<String> {
 }
 
 /// HTTPie 3.2.4's own session file, as HTTPie's docs show it (one key per line, as it
-/// really writes it). `sid` is bound to `localhost` (Python writes `localhost.local`); `c1`
-/// and `c2` came from a typed `Cookie:` header and are unbound (`domain: ""`).
+/// really writes it). `sid` is bound to `localhost` (Python writes `localhost.local`, and we
+/// write it back that way); `c1` and `c2` came from a typed `Cookie:` header and are unbound
+/// (`domain: ""`).
 const HTTPIE_324_FILE: &str = r#"{
     "__meta__": {
         "about": "HTTPie session file",
@@ -855,7 +857,8 @@ fn a_cookie_set_by_a_redirect_target_stays_with_that_host() {
         .success();
     let v = load(&env.named(&srv.host_port(), "s"));
     let lc = file_cookie(&v, "lc").unwrap_or_else(|| panic!("lc not stored:\n{v:#}"));
-    assert_eq!(lc["domain"], "localhost", "{v:#}");
+    // Python's spelling of a dot-less host, which HTTPie matches against `localhost`.
+    assert_eq!(lc["domain"], "localhost.local", "{v:#}");
     env.run(&["--session=s", &srv.url("/again")]).success();
     assert_eq!(cookies(&last(&srv)), Vec::<String>::new());
 }
@@ -940,7 +943,7 @@ fn an_httpie_324_file_loads_and_works() {
     let v = load(&file);
     for name in ["c1", "c2", "sid"] {
         let c = file_cookie(&v, name).unwrap_or_else(|| panic!("{name} lost:\n{v:#}"));
-        assert_eq!(c["domain"], "localhost", "{name}:\n{v:#}");
+        assert_eq!(c["domain"], "localhost.local", "{name}:\n{v:#}");
     }
     assert_eq!(v["auth"]["raw_auth"], "alice:secret");
 
@@ -1178,6 +1181,146 @@ fn an_offline_session_written_by_httpie_loads_and_works() {
     assert_eq!(req.header("Authorization").as_deref(), Some("Bearer t0k"));
     assert_eq!(req.header_all("X-Api"), ["1", "2"]);
     assert_eq!(cookies(&req), ["c1=v1", "c2=v2"]);
+}
+
+#[test]
+fn httpie_localhost_cookies_survive_an_update_by_http() {
+    // HTTPie (Python's cookiejar) stores a cookie of `localhost` under `localhost.local` and
+    // sends only cookies stored that way to `localhost`.
+    let Some(WithHttpie {
+        python,
+        env,
+        srv,
+        session,
+        session_arg,
+    }) = WithHttpie::new("localhost.json")
+    else {
+        return;
+    };
+    let base = format!("http://localhost:{}", srv.port());
+    httpie(
+        &python,
+        &env,
+        &[&session_arg, &format!("{base}/set?sid=abc")],
+    )
+    .success();
+    let v = load(&session);
+    assert_eq!(
+        file_cookie(&v, "sid").map(|c| c["domain"].clone()),
+        Some(Value::from("localhost.local")),
+        "HTTPie 3.2.4 wrote:\n{v:#}"
+    );
+
+    // http reuses the cookie and adds one.
+    let req = env.last_request(&srv, &[&session_arg, &format!("{base}/set?more=1")]);
+    assert_eq!(cookies(&req), ["sid=abc"]);
+    let v = load(&session);
+    for name in ["sid", "more"] {
+        let c = file_cookie(&v, name).unwrap_or_else(|| panic!("{name} lost:\n{v:#}"));
+        assert_eq!(c["domain"], "localhost.local", "{name}:\n{v:#}");
+    }
+
+    // HTTPie sends both in a real exchange.
+    httpie(
+        &python,
+        &env,
+        &[
+            &format!("--session-read-only={}", s(&session)),
+            &format!("{base}/check"),
+        ],
+    )
+    .success();
+    let req = last(&srv);
+    assert_eq!(req.target(), "/check");
+    assert_eq!(cookies(&req), ["more=1", "sid=abc"]);
+
+    // HTTPie deletes one (Max-Age=0) in the file http wrote; http follows.
+    httpie(&python, &env, &[&session_arg, &format!("{base}/del?sid")]).success();
+    let req = env.last_request(&srv, &[&session_arg, &format!("{base}/after")]);
+    assert_eq!(req.target(), "/after");
+    assert_eq!(cookies(&req), ["more=1"]);
+}
+
+#[test]
+fn cookies_http_sets_for_localhost_reach_httpie() {
+    let Some(WithHttpie {
+        python,
+        env,
+        srv,
+        session,
+        session_arg,
+    }) = WithHttpie::new("by-http.json")
+    else {
+        return;
+    };
+    let base = format!("http://localhost:{}", srv.port());
+    // A server cookie and a typed one, both bound to localhost.
+    env.run(&[&session_arg, &format!("{base}/set?a=1"), "Cookie:t=2"])
+        .success()
+        .stderr_empty();
+    let v = load(&session);
+    for name in ["a", "t"] {
+        let c = file_cookie(&v, name).unwrap_or_else(|| panic!("{name} not stored:\n{v:#}"));
+        assert_eq!(c["domain"], "localhost.local", "{name}:\n{v:#}");
+    }
+
+    // HTTPie sends them, and adds one of its own to the file.
+    httpie(&python, &env, &[&session_arg, &format!("{base}/set?h=3")]).success();
+    let req = last(&srv);
+    assert_eq!(req.target(), "/set?h=3");
+    assert_eq!(cookies(&req), ["a=1", "t=2"]);
+
+    // Back to http: all three.
+    let req = env.last_request(&srv, &[&session_arg, &format!("{base}/next")]);
+    assert_eq!(cookies(&req), ["a=1", "h=3", "t=2"]);
+    // Still only to localhost: not to 127.0.0.1.
+    let req = env.last_request(&srv, &[&session_arg, &srv.url("/ip")]);
+    assert_eq!(cookies(&req), Vec::<String>::new());
+}
+
+#[test]
+fn an_old_layout_bound_to_localhost_by_http_works_in_httpie() {
+    // HTTPie ≤ 3.0 kept cookies as an object without domains; http binds them to the host it
+    // requests (localhost) and writes them so that HTTPie 3.2.4 sends them to localhost.
+    let Some(WithHttpie {
+        python,
+        env,
+        srv,
+        session,
+        session_arg,
+    }) = WithHttpie::new("old-localhost.json")
+    else {
+        return;
+    };
+    env.write(
+        &session,
+        r#"{"__meta__": {"httpie": "2.6.0"},
+            "auth": {"type": null, "username": null, "password": null},
+            "cookies": {"old": {"value": "1", "path": "/", "secure": false, "expires": null}},
+            "headers": {"X-Old": "1"}}"#,
+    );
+    let base = format!("http://localhost:{}", srv.port());
+    let r = env.run(&[&session_arg, &format!("{base}/first")]);
+    r.success();
+    one_warning_line(&r);
+    assert_eq!(cookies(&last(&srv)), ["old=1"]);
+    assert_eq!(
+        file_cookie(&load(&session), "old").unwrap()["domain"],
+        "localhost.local"
+    );
+    httpie(
+        &python,
+        &env,
+        &[
+            &format!("--session-read-only={}", s(&session)),
+            &format!("{base}/by-httpie"),
+        ],
+    )
+    .success();
+    let req = last(&srv);
+    assert_eq!(req.target(), "/by-httpie");
+    assert_eq!(cookies(&req), ["old=1"]);
+    assert_eq!(req.header("X-Old").as_deref(), Some("1"));
 }
 
 // ---- --session-read-only and --offline ------------------------------------------------------
@@ -1580,6 +1723,141 @@ fn a_run_that_fails_midway_leaves_the_file_unchanged() {
         "timeout: the file changed"
     );
     assert_eq!(leftovers(&file), Vec::<String>::new());
+}
+
+// ---- The lock file beside a session -----------------------------------------------------------
+
+/// `<session>.lock`.
+fn lock_of(file: &Path) -> PathBuf {
+    let mut name = file.file_name().unwrap().to_os_string();
+    name.push(".lock");
+    file.with_file_name(name)
+}
+
+#[test]
+fn the_lock_file_is_0600_under_umask_022_and_is_kept() {
+    let env = Env::new();
+    let srv = app();
+    // Through a shell that sets the umask that made lock files 0644.
+    let mut cmd = Cmd::program("http", "/bin/sh");
+    cmd.env("COURIER_CONFIG_DIR", env.config()).args([
+        "-c".as_ref(),
+        "umask 022 && exec \"$0\" \"$@\"".as_ref(),
+        bin_path("http").as_os_str(),
+        "--session=s".as_ref(),
+        srv.url("/set?a=1").as_ref(),
+    ]);
+    cmd.run().success().stderr_empty();
+    let file = env.named(&srv.host_port(), "s");
+    let lock = lock_of(&file);
+    let meta = fs::symlink_metadata(&lock).expect("the lock file is kept");
+    assert!(meta.is_file());
+    assert_eq!(meta.len(), 0, "the lock file holds nothing");
+    assert_eq!(mode(&lock), 0o600, "lock file mode");
+    assert_eq!(mode(&file), 0o600, "session file mode");
+
+    // One left 0644 (by an older version) is tightened.
+    fs::set_permissions(&lock, fs::Permissions::from_mode(0o644)).unwrap();
+    env.run(&["--session=s", &srv.url("/set?b=2")]).success();
+    assert_eq!(mode(&lock), 0o600, "0644 lock file not tightened");
+    assert_eq!(file_cookie_names(&load(&file)), ["a", "b"]);
+}
+
+#[test]
+fn a_planted_symlink_at_the_lock_path_is_not_followed() {
+    // The run fails cleanly (exit 1, one line) after its exchange: the link is left as it is,
+    // nothing is created or changed through it, and the session is unchanged.
+    let env = Env::new();
+    let srv = app();
+    let (file, before) = env.stored(&srv.host_port(), "s");
+    let lock = lock_of(&file);
+    let victim = env.path("victim");
+    fs::write(&victim, "keep\n").unwrap();
+    fs::set_permissions(&victim, fs::Permissions::from_mode(0o644)).unwrap();
+    let absent = env.path("would-be-created");
+    for target in [&absent, &victim] {
+        let _ = fs::remove_file(&lock);
+        std::os::unix::fs::symlink(target, &lock).unwrap();
+        let r = env.run(&["--session=s", &srv.url("/set?a=1"), "X-New:1"]);
+        let line = r.error_line();
+        assert!(
+            line.contains(&format!(
+                "session lock file {} is a symbolic link",
+                lock.display()
+            )),
+            "{}",
+            r.describe()
+        );
+        assert!(line.contains("the session is unchanged"), "{line}");
+        assert_eq!(fs::read(&file).unwrap(), before, "the session changed");
+        assert!(fs::symlink_metadata(&lock)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(leftovers(&file), Vec::<String>::new());
+    }
+    assert!(!absent.exists(), "the link's target was created");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep\n");
+    assert_eq!(mode(&victim), 0o644, "the link's target was touched");
+    // A path session: same.
+    let (path, arg) = env.path_session("p.json");
+    let absent = env.path("p-target");
+    std::os::unix::fs::symlink(&absent, lock_of(&path)).unwrap();
+    let r = env.run(&[&arg, &srv.url("/set?a=1")]);
+    assert!(r.error_line().contains("is a symbolic link"));
+    assert!(!absent.exists() && !path.exists());
+}
+
+#[test]
+fn a_held_lock_is_given_up_on_within_the_bound() {
+    let env = Env::new();
+    let srv = app();
+    let (file, before) = env.stored(&srv.host_port(), "s");
+    // Another process (this test) holds the lock: flock locks belong to the open file, so
+    // the binary's own open of the lock file conflicts with it.
+    let held = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(lock_of(&file))
+        .unwrap();
+    held.lock().unwrap();
+    let start = Instant::now();
+    let r = env
+        .http()
+        .env("COURIER_SESSION_LOCK_WAIT", "1")
+        .args(["--session=s", &srv.url("/set?a=1"), "X-New:1"])
+        .run();
+    let took = start.elapsed();
+    let line = r.error_line();
+    assert_eq!(
+        line,
+        format!(
+            "http: error: session file {} is locked by another run (its lock file {} is \
+             held); gave up after waiting 1 s, the session is unchanged",
+            file.display(),
+            lock_of(&file).display()
+        )
+    );
+    assert!(
+        took >= Duration::from_secs(1),
+        "gave up too early: {took:?}"
+    );
+    assert!(took < Duration::from_secs(8), "waited too long: {took:?}");
+    assert_eq!(fs::read(&file).unwrap(), before, "the session changed");
+    assert_eq!(leftovers(&file), Vec::<String>::new());
+    // The exchange itself happened and was printed.
+    assert_eq!(last(&srv).target(), "/set?a=1");
+
+    // A lock released while the run waits (default bound) is taken, and the run saves.
+    let release = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(700));
+        drop(held);
+    });
+    env.run(&["--session=s", &srv.url("/set?b=2")]).success();
+    release.join().unwrap();
+    let v = load(&file);
+    assert_eq!(file_cookie_names(&v), ["b", "sid"], "{v:#}");
 }
 
 #[test]

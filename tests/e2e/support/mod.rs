@@ -27,7 +27,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Path of a binary of this package. `COURIER_TEST_BIN_DIR` may point at another directory
 /// holding `http`/`https` (only to debug this harness against another client, e.g. HTTPie).
-fn bin_path(name: &str) -> PathBuf {
+pub fn bin_path(name: &str) -> PathBuf {
     if let Some(dir) = std::env::var_os("COURIER_TEST_BIN_DIR") {
         return Path::new(&dir).join(name);
     }
