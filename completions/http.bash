@@ -42,11 +42,11 @@ _http() {
                     return 0
                     ;;
                 --style)
-                    COMPREPLY=($(compgen -W "auto solarized monochrome" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto solarized monochrome pie pie-dark pie-light monokai fruity paraiso-dark paraiso-light solarized-dark solarized-light" -- "${cur}"))
                     return 0
                     ;;
                 -s)
-                    COMPREPLY=($(compgen -W "auto solarized monochrome" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto solarized monochrome pie pie-dark pie-light monokai fruity paraiso-dark paraiso-light solarized-dark solarized-light" -- "${cur}"))
                     return 0
                     ;;
                 --format-options)

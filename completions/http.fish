@@ -4,9 +4,18 @@ complete -c http -l pretty -d 'Prettify output: all (format and colors), colors,
 colors\t''
 format\t''
 none\t''"
-complete -c http -s s -l style -d 'Color theme: auto (the terminal\'s palette), solarized, monochrome' -r -f -a "auto\t''
+complete -c http -s s -l style -d 'Color theme: auto (the terminal\'s palette), solarized, monochrome; or, in 256 colors as HTTPie shows them, HTTPie\'s pie-dark, pie-light, pie and the Pygments styles' -r -f -a "auto\t''
 solarized\t''
-monochrome\t''"
+monochrome\t''
+pie\t''
+pie-dark\t''
+pie-light\t''
+monokai\t''
+fruity\t''
+paraiso-dark\t''
+paraiso-light\t''
+solarized-dark\t''
+solarized-light\t''"
 complete -c http -l format-options -d 'Formatting: headers.sort, json.format, json.indent, json.sort_keys, xml.format, xml.indent, as key:value pairs separated by commas' -r
 complete -c http -l response-charset -d 'Decode the response body with this charset for display (overrides Content-Type\'s)' -r
 complete -c http -l response-mime -d 'Format the response body as this MIME type (overrides Content-Type)' -r

@@ -22,6 +22,15 @@ pub enum CliStyle {
     Auto,
     Solarized,
     Monochrome,
+    Pie,
+    PieDark,
+    PieLight,
+    Monokai,
+    Fruity,
+    ParaisoDark,
+    ParaisoLight,
+    SolarizedDark,
+    SolarizedLight,
 }
 
 /// `--auth-type` values.
@@ -114,7 +123,8 @@ pub struct Args {
         help_heading = "Output processing"
     )]
     pub pretty: Option<CliPretty>,
-    /// Color theme: auto (the terminal's palette), solarized, monochrome.
+    /// Color theme: auto (the terminal's palette), solarized, monochrome; or, in 256 colors as
+    /// HTTPie shows them, HTTPie's pie-dark, pie-light, pie and the Pygments styles.
     #[arg(
         short = 's',
         long,

@@ -216,5 +216,14 @@ fn style_name(s: CliStyle) -> StyleName {
         CliStyle::Auto => StyleName::Auto,
         CliStyle::Solarized => StyleName::Solarized,
         CliStyle::Monochrome => StyleName::Monochrome,
+        CliStyle::Pie => StyleName::Pie,
+        CliStyle::PieDark => StyleName::PieDark,
+        CliStyle::PieLight => StyleName::PieLight,
+        CliStyle::Monokai => StyleName::Monokai,
+        CliStyle::Fruity => StyleName::Fruity,
+        CliStyle::ParaisoDark => StyleName::ParaisoDark,
+        CliStyle::ParaisoLight => StyleName::ParaisoLight,
+        CliStyle::SolarizedDark => StyleName::SolarizedDark,
+        CliStyle::SolarizedLight => StyleName::SolarizedLight,
     }
 }

@@ -1,8 +1,10 @@
 //! Message heads for display: sorted (`headers.sort`), colored, and made inert for a terminal.
 //! Redirected output without `--pretty` never comes here: it gets the wire bytes unchanged.
 
+use colored_json::Style;
+
 use super::sanitize::inert_line;
-use super::theme::{paint, Theme};
+use super::theme::{paint_spans, Theme};
 
 /// How a head is shown.
 pub struct HeadView<'a> {
@@ -17,14 +19,6 @@ fn text(bytes: &[u8], inert: bool) -> String {
         inert_line(bytes)
     } else {
         String::from_utf8_lossy(bytes).into_owned()
-    }
-}
-
-fn styled(style: Option<colored_json::Style>, bytes: &[u8], inert: bool) -> String {
-    let t = text(bytes, inert);
-    match style {
-        Some(style) => paint(style, &t),
-        None => t,
     }
 }
 
@@ -56,9 +50,20 @@ pub fn render(raw: &[u8], view: &HeadView) -> Vec<u8> {
             Some(i) => (&line[..i], line[i + 1..].trim_ascii_start()),
             None => (line, &b""[..]),
         };
-        out.push_str(&styled(theme.map(|t| t.header_name), name, view.inert));
-        out.push_str(": ");
-        out.push_str(&styled(theme.map(|t| t.header_value), value, view.inert));
+        let (name, value) = (text(name, view.inert), text(value, view.inert));
+        match theme {
+            Some(t) => out.push_str(&paint_spans(&[
+                (t.header_name, &name),
+                (t.header_colon, ":"),
+                (Style::new(), " "),
+                (t.header_value, &value),
+            ])),
+            None => {
+                out.push_str(&name);
+                out.push_str(": ");
+                out.push_str(&value);
+            }
+        }
         out.push_str("\r\n");
     }
     out.push_str("\r\n");
@@ -69,7 +74,8 @@ fn name_of(line: &[u8]) -> &[u8] {
     line.split(|b| *b == b':').next().unwrap_or(line)
 }
 
-/// `METHOD target HTTP/1.1` or `HTTP/1.1 200 OK`, each word in its own color.
+/// `METHOD target HTTP/1.1` or `HTTP/1.1 200 OK`, each word in its own color, and `HTTP`, `/`
+/// and `1.1` each in theirs (HTTPie's `SimplifiedHTTPLexer` tokens).
 fn first_line(line: &[u8], theme: Option<&Theme>, inert: bool) -> String {
     let Some(theme) = theme else {
         return text(line, inert);
@@ -78,25 +84,53 @@ fn first_line(line: &[u8], theme: Option<&Theme>, inert: bool) -> String {
     let a = words.next().unwrap_or(b"");
     let b = words.next().unwrap_or(b"");
     let c = words.next().unwrap_or(b"");
+    let plain = Style::new();
     if a.starts_with(b"HTTP/") {
         let code = std::str::from_utf8(b)
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
         let status = theme.status(code);
-        format!(
-            "{} {} {}",
-            styled(Some(theme.version), a, inert),
-            styled(Some(status), b, inert),
-            styled(Some(status), c, inert)
-        )
+        let (version, b, c) = (Version::of(a, inert), text(b, inert), text(c, inert));
+        let mut spans = version.spans(theme);
+        spans.extend([(plain, " "), (status, &b), (plain, " "), (status, &c)]);
+        paint_spans(&spans)
     } else {
-        format!(
-            "{} {} {}",
-            styled(Some(theme.method), a, inert),
-            styled(Some(theme.target), b, inert),
-            styled(Some(theme.version), c, inert)
-        )
+        let (method, target, version) = (text(a, inert), text(b, inert), Version::of(c, inert));
+        let mut spans = vec![
+            (theme.method(a), method.as_str()),
+            (plain, " "),
+            (theme.target, &target),
+            (plain, " "),
+        ];
+        spans.extend(version.spans(theme));
+        paint_spans(&spans)
+    }
+}
+
+/// A protocol version, `HTTP/1.1` split in its parts; anything else whole.
+enum Version {
+    Http(String),
+    Other(String),
+}
+
+impl Version {
+    fn of(word: &[u8], inert: bool) -> Version {
+        match word.strip_prefix(b"HTTP/") {
+            Some(number) => Version::Http(text(number, inert)),
+            None => Version::Other(text(word, inert)),
+        }
+    }
+
+    fn spans<'a>(&'a self, theme: &Theme) -> Vec<(Style, &'a str)> {
+        match self {
+            Version::Http(number) => vec![
+                (theme.protocol, "HTTP"),
+                (theme.slash, "/"),
+                (theme.version, number),
+            ],
+            Version::Other(word) => vec![(theme.version, word)],
+        }
     }
 }
 
@@ -135,6 +169,50 @@ mod tests {
             },
         );
         assert_eq!(out, RAW);
+    }
+
+    fn colored(raw: &[u8], name: StyleName) -> String {
+        let theme = Theme::new(name);
+        let view = HeadView {
+            sort: false,
+            theme: Some(&theme),
+            inert: true,
+        };
+        String::from_utf8(render(raw, &view)).unwrap()
+    }
+
+    #[test]
+    fn our_styles_paint_whole_words() {
+        let out = colored(b"HTTP/1.1 404 Not Found\r\nX-A: b\r\n\r\n", StyleName::Auto);
+        assert_eq!(
+            out,
+            "\x1b[34mHTTP/1.1\x1b[0m \x1b[1;31m404\x1b[0m \x1b[1;31mNot Found\x1b[0m\r\n\
+             \x1b[36mX-A\x1b[0m: b\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn httpie_styles_paint_httpies_tokens() {
+        let out = colored(b"DELETE /x HTTP/1.1\r\nX-A: b\r\n\r\n", StyleName::PieDark);
+        assert_eq!(
+            out,
+            "\x1b[1;38;5;203mDELETE\x1b[0m \x1b[1;38;5;255m/x\x1b[0m \
+             \x1b[1;38;5;8mHTTP/1.1\x1b[0m\r\n\
+             \x1b[38;5;68mX-A\x1b[0m\x1b[1;38;5;8m:\x1b[0m \x1b[38;5;255mb\x1b[0m\r\n\r\n"
+        );
+        let out = colored(b"GET / HTTP/2.0\r\n\r\n", StyleName::Monokai);
+        assert!(
+            out.ends_with(
+                "\x1b[38;5;81mHTTP\x1b[0m\x1b[38;5;204m/\x1b[0m\x1b[38;5;141m2.0\x1b[0m\r\n\r\n"
+            ),
+            "{out:?}"
+        );
+        // No reason phrase: nothing painted for it.
+        let out = colored(b"HTTP/1.1 200 \r\n\r\n", StyleName::Monokai);
+        assert!(
+            out.ends_with("\x1b[38;5;141m200\x1b[0m \r\n\r\n"),
+            "{out:?}"
+        );
     }
 
     #[test]

@@ -294,7 +294,7 @@ mod tests {
             ..custom()
         };
         stylers.push(quoted);
-        for name in [StyleName::Auto, StyleName::Solarized, StyleName::Monochrome] {
+        for name in StyleName::ALL {
             stylers.push(Theme::new(name).json);
         }
         for styler in stylers {

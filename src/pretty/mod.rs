@@ -13,6 +13,7 @@ pub mod sanitize;
 pub mod theme;
 pub mod xml;
 
+use colored_json::Style;
 use options::{FormatOptions, Pretty};
 use theme::Theme;
 
@@ -51,18 +52,28 @@ impl Display {
     }
 
     /// The `m` block: `Elapsed time: 0.0123s` as HTTPie prints it, then one `name: value`
-    /// line per `extra` item (`TLS version: TLSv1.3`), then a blank line.
+    /// line per `extra` item (`TLS version: TLSv1.3`), then a blank line. Colored as HTTPie's
+    /// `MetadataLexer` splits it: name, `: `, the seconds (by speed) and their `s`, or a value.
     pub fn meta(&self, elapsed: std::time::Duration, extra: &[(&str, &str)]) -> Vec<u8> {
         let secs = format!("{:.10}", elapsed.as_secs_f64());
         let secs = secs.trim_end_matches('0').trim_end_matches('.');
-        let mut lines = vec![format!("Elapsed time: {secs}s")];
-        lines.extend(extra.iter().map(|(name, value)| format!("{name}: {value}")));
+        let plain = Style::new();
+        let t = self.theme.as_ref();
+        let style = |pick: fn(&Theme) -> Style| t.map_or(plain, pick);
         let mut out = String::new();
-        for line in lines {
-            match &self.theme {
-                Some(theme) => out.push_str(&theme::paint(theme.meta, &line)),
-                None => out.push_str(&line),
-            }
+        out.push_str(&theme::paint_spans(&[
+            (style(|t| t.meta), "Elapsed time"),
+            (style(|t| t.meta_colon), ": "),
+            (t.map_or(plain, |t| t.elapsed(elapsed.as_secs_f64())), secs),
+            (style(|t| t.elapsed_unit), "s"),
+        ]));
+        out.push('\n');
+        for (name, value) in extra {
+            out.push_str(&theme::paint_spans(&[
+                (style(|t| t.meta), name),
+                (style(|t| t.meta_colon), ": "),
+                (style(|t| t.meta_value), value),
+            ]));
             out.push('\n');
         }
         out.push('\n');
@@ -82,5 +93,61 @@ impl Display {
                 inert: self.inert,
             },
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use theme::StyleName;
+
+    fn display(name: Option<StyleName>) -> Display {
+        Display {
+            pretty: Pretty {
+                format: true,
+                colors: name.is_some(),
+            },
+            format: FormatOptions::default(),
+            theme: name.map(Theme::new),
+            inert: false,
+            stream: false,
+            response_charset: None,
+            response_mime: None,
+            json_flag: false,
+        }
+    }
+
+    #[test]
+    fn meta_lines() {
+        let tls = [("TLS version", "TLSv1.3")];
+        let plain = display(None).meta(Duration::from_millis(12), &tls);
+        assert_eq!(
+            String::from_utf8(plain).unwrap(),
+            "Elapsed time: 0.012s\nTLS version: TLSv1.3\n\n"
+        );
+        // Ours: each line in one color.
+        let auto = display(Some(StyleName::Auto)).meta(Duration::from_millis(12), &tls);
+        assert_eq!(
+            String::from_utf8(auto).unwrap(),
+            "\x1b[90mElapsed time: 0.012s\x1b[0m\n\x1b[90mTLS version: TLSv1.3\x1b[0m\n\n"
+        );
+        // pie-dark: grey name, bold grey colon, seconds by speed, plain unit and values.
+        let pie = display(Some(StyleName::PieDark));
+        let name = "\x1b[38;5;8mElapsed time\x1b[0m\x1b[1;38;5;8m: \x1b[0m";
+        for (millis, colour) in [(12, 78), (700, 185), (2000, 215), (3000, 203)] {
+            let out = String::from_utf8(pie.meta(Duration::from_millis(millis), &[])).unwrap();
+            let secs = format!("{}", millis as f64 / 1000.0);
+            assert_eq!(
+                out,
+                format!("{name}\x1b[1;38;5;{colour}m{secs}\x1b[0ms\n\n"),
+                "{millis}"
+            );
+        }
+        let out = String::from_utf8(pie.meta(Duration::from_millis(12), &tls)).unwrap();
+        assert!(
+            out.ends_with("\x1b[38;5;8mTLS version\x1b[0m\x1b[1;38;5;8m: \x1b[0mTLSv1.3\n\n"),
+            "{out:?}"
+        );
     }
 }

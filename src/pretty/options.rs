@@ -90,18 +90,35 @@ impl FormatOptions {
     }
 }
 
-/// Whether colors are allowed when nothing on the command line asked for them.
-pub fn colors_by_default(no_color: bool, term: Option<&str>) -> bool {
-    !no_color && term != Some("dumb")
+/// Colors on a terminal when `--pretty` does not decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultColors {
+    On,
+    /// `TERM=dumb`, a guess about the terminal: off, unless `--style` asks for colors.
+    IfStyled,
+    /// `NO_COLOR`, the user's wish: off, whatever the style; only `--pretty` turns them on.
+    Off,
 }
 
-/// The effective `--pretty`: explicit, else `all` on a terminal (colors only where allowed)
-/// and `none` when redirected. An explicit `--style` asks for colors too.
+/// The colors a terminal gets when nothing on the command line turns them on or off.
+pub fn colors_by_default(no_color: bool, term: Option<&str>) -> DefaultColors {
+    if no_color {
+        DefaultColors::Off
+    } else if term == Some("dumb") {
+        DefaultColors::IfStyled
+    } else {
+        DefaultColors::On
+    }
+}
+
+/// The effective `--pretty`: explicit, else `all` on a terminal (colors as `colors` says, an
+/// explicit `--style` counting against `TERM=dumb` but not against `NO_COLOR`) and `none` when
+/// redirected.
 pub fn resolve_pretty(
     explicit: Option<PrettyArg>,
     style_given: bool,
     stdout_tty: bool,
-    colors_allowed: bool,
+    colors: DefaultColors,
 ) -> Pretty {
     match explicit {
         Some(PrettyArg::All) => Pretty {
@@ -119,7 +136,11 @@ pub fn resolve_pretty(
         Some(PrettyArg::None) => Pretty::default(),
         None if stdout_tty => Pretty {
             format: true,
-            colors: colors_allowed || style_given,
+            colors: match colors {
+                DefaultColors::On => true,
+                DefaultColors::IfStyled => style_given,
+                DefaultColors::Off => false,
+            },
         },
         None => Pretty::default(),
     }
@@ -152,15 +173,22 @@ mod tests {
 
     #[test]
     fn pretty_defaults() {
-        let tty = resolve_pretty(None, false, true, true);
+        use DefaultColors::{IfStyled, Off, On};
+        let tty = resolve_pretty(None, false, true, On);
         assert!(tty.format && tty.colors);
-        let no_color = resolve_pretty(None, false, true, false);
+        let no_color = resolve_pretty(None, false, true, Off);
         assert!(no_color.format && !no_color.colors);
-        assert!(resolve_pretty(None, true, true, false).colors);
-        assert_eq!(resolve_pretty(None, true, false, true), Pretty::default());
-        assert!(resolve_pretty(Some(PrettyArg::All), false, false, false).colors);
-        assert!(!colors_by_default(false, Some("dumb")));
-        assert!(!colors_by_default(true, Some("xterm")));
-        assert!(colors_by_default(false, None));
+        assert!(!resolve_pretty(None, true, true, Off).colors);
+        assert!(resolve_pretty(None, true, true, IfStyled).colors);
+        assert!(!resolve_pretty(None, false, true, IfStyled).colors);
+        assert_eq!(resolve_pretty(None, true, false, On), Pretty::default());
+        for colors in [On, IfStyled, Off] {
+            assert!(resolve_pretty(Some(PrettyArg::All), false, false, colors).colors);
+            assert!(resolve_pretty(Some(PrettyArg::Colors), true, true, colors).colors);
+        }
+        assert_eq!(colors_by_default(false, Some("dumb")), IfStyled);
+        assert_eq!(colors_by_default(true, Some("xterm")), Off);
+        assert_eq!(colors_by_default(true, Some("dumb")), Off);
+        assert_eq!(colors_by_default(false, None), On);
     }
 }

@@ -307,6 +307,15 @@ fn every_style_colors_and_formats_the_same_text() {
         &["--style=solarized"],
         &["-s", "monochrome"],
         &["-s", "solarized"],
+        &["--style=pie"],
+        &["--style=pie-dark"],
+        &["--style=pie-light"],
+        &["--style=monokai"],
+        &["--style=fruity"],
+        &["--style=paraiso-dark"],
+        &["--style=paraiso-light"],
+        &["--style=solarized-dark"],
+        &["--style=solarized-light"],
     ] {
         let mut args = vec!["--pretty=all", "-b"];
         args.extend_from_slice(style);
@@ -361,12 +370,12 @@ fn an_empty_no_color_is_ignored() {
 }
 
 #[test]
-fn no_color_yields_to_an_explicit_pretty_or_style() {
+fn no_color_yields_to_an_explicit_pretty() {
     for args in [
         &["--pretty=all"][..],
         &["--pretty=colors"],
-        &["--style=solarized"],
-        &["-s", "auto"],
+        &["--pretty=all", "--style=solarized"],
+        &["--pretty=all", "-s", "auto"],
     ] {
         let mut full = args.to_vec();
         full.extend_from_slice(&["-b", "{url}"]);
@@ -374,6 +383,29 @@ fn no_color_yields_to_an_explicit_pretty_or_style() {
         r.success();
         assert!(has_sgr(r.stdout()), "{args:?}: no colors\n{}", r.describe());
     }
+}
+
+#[test]
+fn no_color_wins_over_a_style() {
+    // A style says which colors, not whether: NO_COLOR keeps them off unless --pretty asks.
+    for args in [
+        &["--style=solarized"][..],
+        &["-s", "auto"],
+        &["--style=monokai"],
+        &["--style=pie-dark"],
+    ] {
+        let mut full = args.to_vec();
+        full.extend_from_slice(&["-b", "{url}"]);
+        let r = run(tty_with("NO_COLOR", "1"), json_reply(), &full);
+        r.success().stdout_is(format!("{CORPUS_SORTED_4}\n\n"));
+    }
+    let r = run(
+        tty_with("NO_COLOR", "1"),
+        json_reply(),
+        &["-v", "--style=monokai", "{url}"],
+    );
+    r.success();
+    assert!(!has_sgr(r.stdout()), "{}", r.describe());
 }
 
 #[test]
@@ -398,6 +430,263 @@ fn a_colorful_term_keeps_colors() {
     );
     r.success();
     assert!(has_sgr(r.stdout()), "{}", r.describe());
+}
+
+/// `--style=NAME --pretty=all -p hb` on a small JSON reply.
+fn styled(style: &str, reply: Reply) -> Run {
+    let arg = format!("--style={style}");
+    let r = run(http(), reply, &[&arg, "--pretty=all", "-p", "hb", "{url}"]);
+    r.success();
+    r
+}
+
+/// `ESC[<codes>m`.
+fn sgr(codes: &str) -> String {
+    format!("\x1b[{codes}m")
+}
+
+#[test]
+fn httpie_styles_write_httpies_256_colours() {
+    // The colours HTTPie 3.2.4 writes for these styles on a 256-colour terminal (Pygments'
+    // Terminal256Formatter; bold spelled `1;` first, as we write it): the status code, a header
+    // name, a JSON key, a JSON string, a JSON number.
+    let reply = || typed("application/json", r#"{"k": "v", "n": 1}"#);
+    for (style, status, header, key, string, number) in [
+        (
+            "monokai", "38;5;141", "38;5;148", "38;5;204", "38;5;186", "38;5;141",
+        ),
+        (
+            "fruity",
+            "1;38;5;33",
+            "1;38;5;198",
+            "1;38;5;202",
+            "38;5;32",
+            "1;38;5;33",
+        ),
+        (
+            "paraiso-dark",
+            "38;5;208",
+            "38;5;39",
+            "38;5;79",
+            "38;5;72",
+            "38;5;208",
+        ),
+        (
+            "paraiso-light",
+            "38;5;208",
+            "38;5;39",
+            "38;5;79",
+            "38;5;72",
+            "38;5;208",
+        ),
+        (
+            "solarized-dark",
+            "38;5;36",
+            "38;5;245",
+            "38;5;32",
+            "38;5;36",
+            "38;5;36",
+        ),
+        (
+            "solarized-light",
+            "38;5;36",
+            "38;5;66",
+            "38;5;32",
+            "38;5;36",
+            "38;5;36",
+        ),
+        (
+            "pie-dark",
+            "1;38;5;78",
+            "38;5;68",
+            "38;5;213",
+            "38;5;78",
+            "38;5;110",
+        ),
+        (
+            "pie",
+            "1;38;5;72",
+            "38;5;62",
+            "38;5;176",
+            "38;5;72",
+            "38;5;109",
+        ),
+        (
+            "pie-light",
+            "1;38;5;71",
+            "38;5;61",
+            "38;5;133",
+            "38;5;71",
+            "38;5;66",
+        ),
+    ] {
+        let r = styled(style, reply());
+        let out = r.stdout_str();
+        for want in [
+            format!("{}200", sgr(status)),
+            format!("{}OK", sgr(status)),
+            format!("{}Content-Type", sgr(header)),
+            format!("{}\"k\"", sgr(key)),
+            format!("{}\"v\"", sgr(string)),
+            format!("{}1", sgr(number)),
+        ] {
+            assert!(
+                out.contains(&want),
+                "{style}: no {want:?} in\n{}",
+                r.describe()
+            );
+        }
+        let plain = text(&strip_sgr(r.stdout()));
+        assert!(
+            plain.starts_with("HTTP/1.1 200 OK\r\n"),
+            "{style}: {plain:?}"
+        );
+        assert!(
+            plain.ends_with("\r\n\r\n{\n    \"k\": \"v\",\n    \"n\": 1\n}"),
+            "{style}: {plain:?}"
+        );
+    }
+}
+
+#[test]
+fn monokai_head_is_httpies_token_by_token() {
+    // HTTPie 3.2.4, --style=monokai: `HTTP` keyword, `/` operator, version number, status as a
+    // number whatever its class, header name, operator colon, string value.
+    let r = styled(
+        "monokai",
+        Reply::http("HTTP/1.1 404 Not Found\r\nX-A: b", ""),
+    );
+    let want = format!(
+        "{}HTTP\x1b[0m{}/\x1b[0m{}1.1\x1b[0m {}404\x1b[0m {}Not Found\x1b[0m\r\n",
+        sgr("38;5;81"),
+        sgr("38;5;204"),
+        sgr("38;5;141"),
+        sgr("38;5;141"),
+        sgr("38;5;141"),
+    );
+    let out = r.stdout_str();
+    assert!(out.starts_with(&want), "{want:?}\n{}", r.describe());
+    let header = format!(
+        "{}X-A\x1b[0m{}:\x1b[0m {}b\x1b[0m\r\n",
+        sgr("38;5;148"),
+        sgr("38;5;204"),
+        sgr("38;5;186")
+    );
+    assert!(out.contains(&header), "{header:?}\n{}", r.describe());
+}
+
+#[test]
+fn pie_colours_each_method() {
+    // HTTPie's pie palette: GET and HEAD green, POST yellow, PUT and PATCH orange, DELETE red,
+    // other methods grey; all bold.
+    for (style, colours) in [
+        ("pie-dark", [78, 185, 215, 203, 8]),
+        ("pie", [72, 185, 209, 167, 8]),
+        ("pie-light", [71, 142, 172, 166, 8]),
+    ] {
+        let [green, yellow, orange, red, grey] = colours;
+        for (method, colour) in [
+            ("GET", green),
+            ("HEAD", green),
+            ("POST", yellow),
+            ("PUT", orange),
+            ("PATCH", orange),
+            ("DELETE", red),
+            ("OPTIONS", grey),
+        ] {
+            let arg = format!("--style={style}");
+            let r = http()
+                .args(["--offline", "--pretty=all", &arg, "-p", "H", method])
+                .arg("example.org/x")
+                .run();
+            r.success();
+            let want = format!("\x1b[1;38;5;{colour}m{method}\x1b[0m ");
+            assert!(
+                r.stdout_str().starts_with(&want),
+                "{style} {method}: want {want:?}\n{}",
+                r.describe()
+            );
+        }
+    }
+}
+
+#[test]
+fn pie_colours_each_status_class() {
+    // 2xx green, 3xx yellow, 4xx orange, 5xx red, code and reason alike.
+    for (status, colour) in [
+        ("204 No Content", 78),
+        ("304 Not Modified", 185),
+        ("418 I'm a teapot", 215),
+        ("503 Service Unavailable", 203),
+    ] {
+        let reply = Reply::raw(format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n"));
+        let r = run(
+            http(),
+            reply,
+            &["--style=pie-dark", "--pretty=all", "-h", "{url}"],
+        );
+        r.success();
+        let (code, reason) = status.split_once(' ').unwrap_or_default();
+        let on = format!("\x1b[1;38;5;{colour}m");
+        let want = format!("{on}{code}\x1b[0m {on}{reason}\x1b[0m\r\n");
+        assert!(
+            r.stdout_str().contains(&want),
+            "{status}: want {want:?}\n{}",
+            r.describe()
+        );
+    }
+}
+
+#[test]
+fn pie_colours_the_elapsed_time_by_speed() {
+    let r = run(
+        http(),
+        json_reply(),
+        &["--style=pie-dark", "--pretty=all", "-p", "m", "{url}"],
+    );
+    r.success();
+    let out = r.stdout_str();
+    let name = format!(
+        "{}Elapsed time\x1b[0m{}: \x1b[0m",
+        sgr("38;5;8"),
+        sgr("1;38;5;8")
+    );
+    assert!(out.starts_with(&name), "{}", r.describe());
+    // Green up to 0.45 s, then yellow, orange, red: whichever this run took.
+    let rest = &out[name.len()..];
+    assert!(
+        ["78", "185", "215", "203"]
+            .iter()
+            .any(|c| rest.starts_with(&sgr(&format!("1;38;5;{c}")))),
+        "{}",
+        r.describe()
+    );
+    assert_eq!(text(&strip_sgr(r.stdout())).lines().count(), 2, "{out:?}");
+}
+
+#[test]
+fn an_unknown_style_lists_the_styles() {
+    let r = http().args(["--style=dracula", "example.org"]).run();
+    let line = r.error_line();
+    for name in [
+        "auto",
+        "solarized",
+        "monochrome",
+        "pie",
+        "pie-dark",
+        "pie-light",
+        "monokai",
+        "fruity",
+        "paraiso-dark",
+        "paraiso-light",
+        "solarized-dark",
+        "solarized-light",
+    ] {
+        assert!(
+            line.contains(&format!(" {name},")) || line.contains(&format!(" {name}]")),
+            "{name}: {line}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
