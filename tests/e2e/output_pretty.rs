@@ -661,7 +661,11 @@ fn pie_colours_the_elapsed_time_by_speed() {
         "{}",
         r.describe()
     );
-    assert_eq!(text(&strip_sgr(r.stdout())).lines().count(), 2, "{out:?}");
+    // Elapsed time, the timing breakdown, whether the connection was reused, a blank line.
+    let plain = text(&strip_sgr(r.stdout()));
+    let lines: Vec<&str> = plain.lines().collect();
+    assert_eq!(lines.len(), 4, "{out:?}");
+    assert!(lines[1].starts_with("Timing: dns="), "{out:?}");
 }
 
 #[test]
