@@ -21,6 +21,15 @@ pub fn read_capped(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Like [`read_capped`], for files that must be regular files (certificates, keys): a FIFO
+/// with no writer would block the open forever, and a device is never a certificate.
+pub fn read_regular_capped(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    read_capped(path, limit)
+}
+
 /// `16 MiB`, `64 KiB`, `100 bytes`.
 fn size(n: u64) -> String {
     match n {

@@ -258,7 +258,22 @@ fn proxies(args: &Args, env: &Env) -> Result<proxy::Proxies> {
         }
         return Ok(proxy::Proxies::default());
     }
-    proxy::resolve(&args.proxy, &env.proxy).map_err(anyhow::Error::msg)
+    let proxies = proxy::resolve(&args.proxy, &env.proxy).map_err(anyhow::Error::msg)?;
+    let socks = [&proxies.http, &proxies.https]
+        .into_iter()
+        .flatten()
+        .any(|p| {
+            !matches!(
+                p.scheme,
+                proxy::ProxyScheme::Http | proxy::ProxyScheme::Https
+            )
+        });
+    if socks && args.interface.is_some() {
+        // The SOCKS handshake is the engine's, on a socket it opens itself: binding it is not
+        // ours to do, and saying nothing would be an option that does nothing.
+        bail!("--interface cannot be used with a SOCKS proxy (it applies to direct connections and HTTP proxies)");
+    }
+    Ok(proxies)
 }
 
 fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {

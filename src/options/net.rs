@@ -154,13 +154,19 @@ pub fn addressing(
     })
 }
 
-/// `--max-headers N`: 0 (the default) is no limit of ours (the HTTP engine still refuses more
-/// than 128 header lines).
+/// The most response header lines the HTTP engine (ureq-proto) reads at all.
+pub const ENGINE_MAX_HEADERS: u64 = 128;
+
+/// `--max-headers N`: 0 (the default) leaves only the engine's own limit of 128 lines, so a
+/// larger N would do nothing and is refused.
 pub fn max_headers(value: Option<u64>) -> Result<Option<usize>> {
     match value {
         None | Some(0) => Ok(None),
-        Some(n) if n <= 10_000 => Ok(Some(n as usize)),
-        Some(n) => bail!("--max-headers must be from 0 to 10000, not {n}"),
+        Some(n) if n <= ENGINE_MAX_HEADERS => Ok(Some(n as usize)),
+        Some(n) => bail!(
+            "--max-headers must be from 0 to {ENGINE_MAX_HEADERS} (more header lines are never \
+             read), not {n}"
+        ),
     }
 }
 
@@ -245,6 +251,8 @@ mod tests {
         assert_eq!(max_headers(None).unwrap(), None);
         assert_eq!(max_headers(Some(0)).unwrap(), None);
         assert_eq!(max_headers(Some(20)).unwrap(), Some(20));
+        assert_eq!(max_headers(Some(128)).unwrap(), Some(128));
+        assert!(max_headers(Some(129)).is_err());
         assert!(max_headers(Some(1 << 40)).is_err());
     }
 

@@ -281,11 +281,12 @@ fn parse_arg(arg: &str) -> Result<(Protocol, ProxyUrl), String> {
 }
 
 /// `text` with any `user:password@` replaced by `***@`, so it can be quoted in a message.
+/// The userinfo ends at the last `@`, wherever it is: a password typed with `/`, `?` or `#`
+/// unencoded must be hidden too (a proxy URL has no path in which an `@` could be meant).
 pub fn redacted(text: &str) -> String {
     let start = text.find("://").map_or(0, |i| i + 3);
     let rest = &text[start..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
+    match rest.rfind('@') {
         Some(at) => format!("{}***{}", &text[..start], &rest[at..]),
         None => text.to_string(),
     }

@@ -255,3 +255,26 @@ fn a_unix_socket_takes_no_proxy() {
     ]);
     assert!(both.is_err());
 }
+
+#[test]
+fn interface_and_socks_do_not_mix() {
+    let env = Env::default();
+    let bad = resolve(
+        &args(&[
+            "--interface",
+            "lo",
+            "--proxy",
+            "all:socks5://p:1080",
+            "x.org",
+        ]),
+        &env,
+        false,
+    );
+    assert!(bad.is_err());
+    let ok = resolve(
+        &args(&["--interface", "lo", "--proxy", "all:http://p:3128", "x.org"]),
+        &env,
+        false,
+    );
+    assert!(ok.is_ok());
+}

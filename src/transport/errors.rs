@@ -243,6 +243,11 @@ impl fmt::Display for TransportError {
                     "The run took longer than --max-time={secs} and was stopped."
                 )
             }
+            T::TooManyHeaders { authority, limit } if *limit == ENGINE_MAX_HEADERS => write!(
+                f,
+                "Too many response headers from {authority}: got more than {limit} headers \
+                 (the most this client reads)"
+            ),
             T::TooManyHeaders { authority, limit } => write!(
                 f,
                 "Too many response headers from {authority}: got more than {limit} headers \

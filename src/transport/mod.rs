@@ -153,7 +153,7 @@ impl Transport {
         let clock = Clock::default();
         // The proxy connector reaches an https:// proxy with the same TLS as origins (timed as
         // part of the connection, not as the origin's handshake).
-        let connect = ProxyConnector::new(hop.clone(), tls_connector.clone(), bind.clone())
+        let connect = ProxyConnector::new(hop.clone(), tls_connector.for_proxy(), bind.clone())
             .chain(NetConnector {
                 unix_socket: address.unix_socket.clone(),
                 bind,
@@ -269,7 +269,13 @@ impl Client for Transport {
         let route = self.proxies.route(&spec.url);
         let (plan, spec) = planned(route, spec)?;
         let spec = spec.as_ref();
-        let authority = authority_with_port(&spec.url);
+        let authority = match route {
+            // A forwarded request's connection is the proxy's: its failures are said so.
+            Route::Forward(proxy) => {
+                format!("{} via the proxy {proxy}", authority_with_port(&spec.url))
+            }
+            _ => authority_with_port(&spec.url),
+        };
         let mut request = self.routed(self.request(spec, body)?, route, &plan)?;
         if let Some(deadline) = self.deadline {
             // Every hop gets what is left of the run's budget.

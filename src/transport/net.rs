@@ -104,7 +104,8 @@ impl<In: Transport> Connector<In> for NetConnector {
         let config = details.config;
         let buffers = || LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
         if let Some(path) = &self.unix_socket {
-            let stream = UnixStream::connect(path)?;
+            let timeout = details.timeout.not_zero().map(|d| *d);
+            let stream = connect_unix(path, timeout)?;
             return Ok(Some(Either::B(NetTransport::Unix(StreamTransport {
                 stream,
                 buffers: buffers(),
@@ -120,6 +121,43 @@ impl<In: Transport> Connector<In> for NetConnector {
             stream,
             buffers: buffers(),
         }))))
+    }
+}
+
+/// Connects to a Unix socket within the connect budget (a listener whose backlog is full would
+/// otherwise block forever); errors name the socket, not the URL's host.
+fn connect_unix(
+    path: &std::path::Path,
+    timeout: Option<Duration>,
+) -> Result<UnixStream, ureq::Error> {
+    use socket2::{Domain, SockAddr, Socket, Type};
+    let named = |e: io::Error| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot connect to the Unix socket {}: {e}", path.display()),
+        )
+    };
+    // A non-blocking connect to a Unix listener with a full backlog says EAGAIN at once
+    // (it has no "in progress" state), so a full backlog is waited out here, until the budget.
+    let started = std::time::Instant::now();
+    loop {
+        let attempt = (|| {
+            let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+            socket.set_nonblocking(true)?;
+            socket.connect(&SockAddr::unix(path)?)?;
+            socket.set_nonblocking(false)?;
+            Ok::<_, io::Error>(UnixStream::from(std::os::fd::OwnedFd::from(socket)))
+        })();
+        match attempt {
+            Ok(stream) => return Ok(stream),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if timeout.is_some_and(|t| started.elapsed() >= t) {
+                    return Err(ureq::Error::Timeout(ureq::Timeout::Connect));
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => return Err(ureq::Error::Io(named(e))),
+        }
     }
 }
 

@@ -16,11 +16,9 @@
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
 
 use ureq::http::uri::Scheme;
 use ureq::http::Uri;
-use ureq::unversioned::transport::time::Duration as UreqDuration;
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, NextTimeout, SocksConnector, TcpConnector, Transport,
 };
@@ -309,8 +307,8 @@ fn tunnel(
 ) -> Result<(), Error> {
     let authority = connect_authority(details.uri)
         .ok_or_else(|| failed(name, "the target has no host".into(), false))?;
-    let started = Instant::now();
-    let timeout = || remaining(details.timeout, started);
+    // What is left of the one connect budget: TCP and TLS to the proxy came out of it.
+    let timeout = || super::tls::remaining(details);
     let request = connect_request(&authority, auth);
     let output = transport.buffers().output();
     if request.len() > output.len() {
@@ -372,14 +370,6 @@ fn is_interim(head: &[u8]) -> bool {
 }
 
 /// What is left of the connect budget that started at `started`.
-fn remaining(timeout: NextTimeout, started: Instant) -> NextTimeout {
-    let mut timeout = timeout;
-    if let UreqDuration::Exact(d) = timeout.after {
-        timeout.after = UreqDuration::Exact(d.saturating_sub(started.elapsed()));
-    }
-    timeout
-}
-
 /// `host:port` of a URI, the port spelled out (RFC 9110 §9.3.6: authority-form).
 fn connect_authority(uri: &Uri) -> Option<String> {
     let host = uri.host()?;
@@ -495,6 +485,11 @@ fn describe_io(io: &io::Error, socks: bool) -> (String, bool) {
     let inner = io.get_ref();
     if let Some(dns) = inner.and_then(|e| e.downcast_ref::<DnsFailure>()) {
         return (format!("cannot resolve its host name: {dns}"), false);
+    }
+    if let Some(failure) = inner.and_then(|e| e.downcast_ref::<super::tls::TlsFailure>()) {
+        // The same one line as for a server: the problem, and the option that fixes it.
+        let told = super::tls::errors::tls_failure(failure, "the proxy".into());
+        return (format!("TLS with the proxy failed: {told}"), false);
     }
     if let Some(tls) = inner.and_then(|e| e.downcast_ref::<rustls::Error>()) {
         return (format!("TLS with the proxy failed: {tls}"), false);

@@ -278,6 +278,7 @@ fn limits_reject_nonsense_values() {
         ["--max-time", "nan"],
         ["--max-time", "inf"],
         ["--max-headers", "-3"],
+        ["--max-headers", "200"],
         ["--resolve", "nonsense"],
         ["--interface", "a b"],
     ] {
@@ -289,4 +290,48 @@ fn limits_reject_nonsense_values() {
             r.describe()
         );
     }
+}
+
+/// A Unix listener whose backlog is full would block a plain connect forever: the connect
+/// budget bounds it (exit 2), and a missing socket is named in the error.
+#[test]
+fn unix_socket_connects_are_bounded_and_named() {
+    use socket2::{Domain, SockAddr, Socket, Type};
+    let fx = Fixtures::new();
+    let path = fx.path().join("full.sock");
+    let listener = Socket::new(Domain::UNIX, Type::STREAM, None).unwrap();
+    listener.bind(&SockAddr::unix(&path).unwrap()).unwrap();
+    listener.listen(0).unwrap();
+    // Fill the backlog with connections nobody accepts.
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        let c = Socket::new(Domain::UNIX, Type::STREAM, None).unwrap();
+        c.set_nonblocking(true).unwrap();
+        if c.connect(&SockAddr::unix(&path).unwrap()).is_ok() {
+            held.push(c);
+        }
+    }
+    let r = http()
+        .args([
+            "--connect-timeout",
+            "0.5",
+            "--unix-socket",
+            path.to_str().unwrap(),
+            "http://x/",
+        ])
+        .run();
+    r.code_is(2);
+    assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
+    let missing = fx.path().join("nobody.sock");
+    let r = http()
+        .args(["--unix-socket", missing.to_str().unwrap(), "http://x/"])
+        .run();
+    r.code_is(1);
+    assert!(
+        r.single_error_line()
+            .contains(&format!("the Unix socket {}", missing.display())),
+        "{}",
+        r.describe()
+    );
+    drop(held);
 }

@@ -717,3 +717,25 @@ fn interface_binds_the_connection_to_an_http_proxy() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].peer.unwrap().ip().to_string(), "127.0.0.3");
 }
+
+/// A proxy password typed with an unencoded `/`, `?` or `#` makes the URL invalid; the error
+/// still hides it.
+#[test]
+fn an_invalid_proxy_url_never_shows_its_password() {
+    for value in [
+        "all:http://u:se/cr3t@127.0.0.1:8888",
+        "all:http://u:se?cr3t@127.0.0.1:8888",
+        "all:http://u:se#cr3t@127.0.0.1:8888",
+    ] {
+        let r = http()
+            .args(["--offline", "--proxy", value, "http://example.test/"])
+            .run();
+        let err = r.stderr_str();
+        assert!(!err.contains("cr3t"), "{value}: {err}");
+    }
+    let r = http()
+        .args(["--offline", "http://example.test/"])
+        .env("http_proxy", "http://u:se/cr3t@127.0.0.1:8888")
+        .run();
+    assert!(!r.stderr_str().contains("cr3t"), "{}", r.describe());
+}

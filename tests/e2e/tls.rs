@@ -547,3 +547,28 @@ fn each_response_shows_the_tls_of_its_connection_reused_or_not() {
     assert_eq!(srv.handshakes().len(), 1);
     assert_eq!(srv.plain().requests().len(), 2);
 }
+
+/// A FIFO given as a CA bundle (or a certificate) would block the open forever when nothing
+/// writes to it: TLS files must be regular files, said in one line.
+#[test]
+fn tls_files_must_be_regular_files() {
+    let fx = Fixtures::new();
+    let fifo = fx.path().join("ca.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo failed");
+        return;
+    }
+    for flag in ["--verify", "--cert"] {
+        let r = http()
+            .args([&format!("{flag}={}", fifo.display()), "http://127.0.0.1:9/"])
+            .run();
+        r.code_is(1);
+        assert!(
+            r.single_error_line().contains("not a regular file"),
+            "{}",
+            r.describe()
+        );
+        assert!(r.elapsed < std::time::Duration::from_secs(5));
+    }
+}

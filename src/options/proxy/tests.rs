@@ -131,7 +131,9 @@ fn proxy_args_and_their_errors_never_echo_a_password() {
 
 #[test]
 fn redaction_hides_userinfo_only() {
-    assert_eq!(redacted("http://u:p@h:1/x@y"), "http://***@h:1/x@y");
+    // Up to the last `@`: more than the userinfo when a (never valid) path holds one, since a
+    // password typed with an unencoded `/` looks the same.
+    assert_eq!(redacted("http://u:p@h:1/x@y"), "http://***@y");
     assert_eq!(redacted("u:p@h:1"), "***@h:1");
     assert_eq!(redacted("http:http://a:b@c@h"), "http:http://***@h");
     assert_eq!(redacted("http://h:1"), "http://h:1");
@@ -277,4 +279,21 @@ fn routes_follow_the_target_scheme_and_no_proxy() {
     let ported = resolved(&["all:p.test"], &[("NO_PROXY", "a.test:443")]);
     assert_eq!(ported.route(&url("https://a.test/")), Route::Direct);
     assert!(ported.route(&url("http://a.test/")).proxy().is_some());
+}
+
+#[test]
+fn redaction_hides_passwords_with_unencoded_separators() {
+    for raw in [
+        "http://u:se/cr3t@127.0.0.1:8888",
+        "http://u:se?cr3t@proxy:1",
+        "all:http://u:se#cr3t@proxy:1",
+        "socks5://u:a@b/c@proxy:1080",
+    ] {
+        let shown = redacted(raw);
+        assert!(
+            !shown.contains("cr3t") && !shown.contains("a@b"),
+            "{raw}: {shown}"
+        );
+        assert!(shown.contains("***@"), "{raw}: {shown}");
+    }
 }

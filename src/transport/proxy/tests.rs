@@ -204,18 +204,3 @@ fn ureq_proxies_carry_the_credentials_for_socks_and_the_pool() {
     assert_ne!(a, b);
     assert_eq!(a, ureq_proxy(&proxy("http://a:1@p.test")).unwrap());
 }
-
-#[test]
-fn the_connect_budget_shrinks_with_time() {
-    let budget = NextTimeout {
-        after: UreqDuration::Exact(std::time::Duration::from_secs(5)),
-        ..NextTimeout::default()
-    };
-    let started = Instant::now() - std::time::Duration::from_secs(2);
-    match remaining(budget, started).after {
-        UreqDuration::Exact(left) => assert!(left <= std::time::Duration::from_secs(3)),
-        other => panic!("{other:?}"),
-    }
-    let endless = NextTimeout::default();
-    assert!(remaining(endless, started).after.is_not_happening());
-}

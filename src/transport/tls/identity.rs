@@ -14,7 +14,7 @@ use rustls::sign::CertifiedKey;
 
 use super::pem::{self, Section};
 use super::trust::MAX_PEM_FILE;
-use crate::files::read_capped;
+use crate::files::read_regular_capped as read_capped;
 use crate::options::tls::ClientCert;
 
 /// Asks for the passphrase of the encrypted key in this file (on the terminal).

@@ -91,6 +91,8 @@ impl std::error::Error for TlsFailure {}
 #[derive(Clone)]
 pub struct TlsConnector {
     config: Arc<ClientConfig>,
+    /// For the leg to an https:// proxy (see [`TlsConnector::for_proxy`]).
+    proxy_config: Arc<ClientConfig>,
     slot: TlsSlot,
     context: Arc<FailureContext>,
 }
@@ -132,6 +134,10 @@ impl TlsConnector {
         let builder = builder
             .dangerous()
             .with_custom_certificate_verifier(verifier);
+        // An https:// proxy is verified as an origin is, but gets no client certificate: it is
+        // meant for the server (curl keeps a separate --proxy-cert for the proxy).
+        let mut proxy_config = builder.clone().with_no_client_auth();
+        proxy_config.alpn_protocols = vec![b"http/1.1".to_vec()];
         let mut config = match &options.client_cert {
             Some(cert) => {
                 let key = identity::load(cert, &provider, ask)?;
@@ -145,6 +151,7 @@ impl TlsConnector {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(TlsConnector {
             config: Arc::new(config),
+            proxy_config: Arc::new(proxy_config),
             slot,
             context: Arc::new(FailureContext {
                 trust: trust_name(&options.trust).into(),
@@ -156,6 +163,17 @@ impl TlsConnector {
                 client_cert: options.client_cert.is_some(),
             }),
         })
+    }
+
+    /// The connector for the TLS leg to an https:// proxy: no client certificate, and its
+    /// version and cipher never shown as the exchange's (`-vv` is about the server's TLS).
+    pub fn for_proxy(&self) -> TlsConnector {
+        TlsConnector {
+            config: self.proxy_config.clone(),
+            proxy_config: self.proxy_config.clone(),
+            slot: TlsSlot::default(),
+            context: self.context.clone(),
+        }
     }
 
     fn failure(&self, error: io::Error) -> ureq::Error {
@@ -262,7 +280,7 @@ fn server_name(uri: &ureq::http::Uri) -> Result<ServerName<'static>, ureq::Error
 }
 
 /// The connect budget left after the TCP connection: the handshake shares it.
-fn remaining(details: &ConnectionDetails) -> NextTimeout {
+pub(crate) fn remaining(details: &ConnectionDetails) -> NextTimeout {
     let mut timeout = details.timeout;
     if let (Duration::Exact(budget), Instant::Exact(start), Instant::Exact(now)) =
         (timeout.after, details.now, (details.current_time)())

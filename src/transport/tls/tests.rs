@@ -196,3 +196,16 @@ fn legacy_encrypted_pem_keys_get_a_conversion_hint() {
     let e = load(&cert, Some(&key), Some("x")).unwrap_err().to_string();
     assert!(e.contains("openssl pkcs8 -topk8"), "{e}");
 }
+
+#[test]
+fn the_proxy_leg_keeps_its_tls_to_itself() {
+    let slot = TlsSlot::default();
+    let mut ask = |_: &Path| -> anyhow::Result<String> { Ok(String::new()) };
+    let connector = TlsConnector::new(&TlsOptions::default(), slot.clone(), &mut ask).unwrap();
+    let proxy = connector.for_proxy();
+    // Another slot: what the proxy leg negotiates is never shown as the server's (-vv).
+    assert!(!Arc::ptr_eq(&proxy.slot, &slot));
+    assert!(Arc::ptr_eq(&connector.slot, &slot));
+    // And no client certificate for the proxy.
+    assert!(!proxy.config.client_auth_cert_resolver.has_certs());
+}

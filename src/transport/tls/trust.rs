@@ -23,7 +23,7 @@ pub const MAX_DIR_ENTRIES: usize = 10_000;
 /// The most bytes read from one CA directory in all.
 pub const MAX_DIR_BYTES: u64 = 64 * 1024 * 1024;
 
-use crate::files::read_capped;
+use crate::files::read_regular_capped as read_capped;
 
 /// The CA certificates of these bundles and directories. Each must give at least one.
 pub fn load_roots(paths: &[CaPath]) -> Result<RootCertStore> {
