@@ -2,7 +2,10 @@
 
 mod setup;
 
-use setup::{ask_passphrase, ask_password, load_netrc, open_session, session_headers, PROMPTING};
+use setup::{
+    ask_passphrase, ask_password, interrupted, load_netrc, open_session,
+    restore_terminal_after_prompt, session_headers, PROMPTING,
+};
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -84,16 +87,10 @@ pub fn main(program: Program, argv: Vec<OsString>) -> i32 {
     let _ = ctrlc::set_handler(move || {
         if PROMPTING.load(Ordering::SeqCst) {
             // The password prompt turned echo off; leave the terminal usable.
-            if let Ok(tty) = std::fs::File::open("/dev/tty") {
-                let _ = std::process::Command::new("stty")
-                    .arg("echo")
-                    .stdin(tty)
-                    .status();
-            }
+            restore_terminal_after_prompt();
         }
         // Leave the terminal on a fresh line; 130 is the shell's code for SIGINT.
-        let _ = io::stderr().write_all(b"\n");
-        std::process::exit(ExitStatus::CtrlC.code());
+        interrupted();
     });
 
     let args = match cli::parse(prog, argv) {

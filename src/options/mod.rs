@@ -289,7 +289,7 @@ fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {
         follow: follow(
             args.follow,
             download.is_some() || (args.curl && args.download),
-            args.max_redirects,
+            max_redirects(args.max_redirects)?,
         ),
         paging: paging::paging(args.paginate, args.max_pages, args.slurp, args.download)?,
         download,
@@ -307,6 +307,17 @@ fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {
 }
 
 /// `--download` implies `--follow`: the file is the final resource, not a redirect page.
+/// The most redirects `--max-redirects` may allow: far beyond any real chain, and a bound on a
+/// run that a redirect loop would otherwise keep going for billions of hops.
+const MAX_REDIRECTS: u32 = 1000;
+
+fn max_redirects(n: u32) -> Result<u32> {
+    if n > MAX_REDIRECTS {
+        bail!("--max-redirects must be from 0 to {MAX_REDIRECTS}, not {n}");
+    }
+    Ok(n)
+}
+
 pub fn follow(follow: bool, download: bool, max: u32) -> Follow {
     Follow {
         enabled: follow || download,
