@@ -78,5 +78,6 @@ complete -c https -l check-status -d 'Exit with 3, 4 or 5 for a 3xx, 4xx or 5xx 
 complete -c https -l path-as-is -d 'Send the URL path exactly as typed (no `..` or `.` folding)'
 complete -c https -l chunked -d 'Send the body with Transfer-Encoding: chunked'
 complete -c https -s I -l ignore-stdin -d 'Never read the request body from stdin'
+complete -c https -l debug -d 'Print the version, the config dir and file, the options (after the config file\'s and the defaults) and the environment variables read, secrets redacted, to stderr; then run'
 complete -c https -l version -d 'Print the version and exit'
 complete -c https -l help -d 'Print help'

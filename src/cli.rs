@@ -74,7 +74,7 @@ impl CliSsl {
     }
 }
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "http",
     disable_version_flag = true,
@@ -347,6 +347,10 @@ pub struct Args {
         help_heading = "Troubleshooting"
     )]
     pub default_scheme: String,
+    /// Print the version, the config dir and file, the options (after the config file's and
+    /// the defaults) and the environment variables read, secrets redacted, to stderr; then run.
+    #[arg(long, help_heading = "Troubleshooting")]
+    pub debug: bool,
     /// Print the version and exit.
     #[arg(long, help_heading = "Troubleshooting")]
     pub version: bool,
@@ -363,7 +367,8 @@ pub fn parse(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
         println!("{}", env!("CARGO_PKG_VERSION"));
         return Err(0);
     }
-    Args::try_parse_from(argv).map_err(|e| {
+    // `--no-FLAG` for every flag: see `config::negate`.
+    crate::config::negate::try_parse(argv).map_err(|e| {
         use clap::error::ErrorKind;
         match e.kind() {
             ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {

@@ -14,6 +14,7 @@ pub mod cli;
 
 mod auth;
 mod build;
+mod config;
 mod cookies;
 mod curl;
 mod decode;

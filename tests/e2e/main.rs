@@ -8,6 +8,7 @@ mod support;
 mod auth;
 mod bodies;
 mod cli_core;
+mod config;
 mod cookies;
 mod curl;
 mod downloads;
