@@ -93,9 +93,14 @@ complete -c https -l help -d 'Print help'
 
 # Session names for --session and --session-read-only, from the config dir.
 function __fish_https_sessions
-    for f in (set -q COURIER_CONFIG_DIR; and echo $COURIER_CONFIG_DIR; or begin; set -q XDG_CONFIG_HOME; and echo $XDG_CONFIG_HOME/courier; or echo $HOME/.config/courier; end)/sessions/*/*.json
+    set -l dir $HOME/.config/courier
+    set -q XDG_CONFIG_HOME; and test -n "$XDG_CONFIG_HOME"; and set dir $XDG_CONFIG_HOME/courier
+    set -q COURIER_CONFIG_DIR; and test -n "$COURIER_CONFIG_DIR"; and set dir $COURIER_CONFIG_DIR
+    for f in $dir/sessions/*/*.json
         basename $f .json
     end | sort -u
 end
-complete -c https -l session -f -a '(__fish_https_sessions)'
-complete -c https -l session-read-only -f -a '(__fish_https_sessions)'
+complete -c https -l session -r -f -a '(__fish_https_sessions)'
+complete -c https -l session-read-only -r -f -a '(__fish_https_sessions)'
+# The method, as the first word.
+complete -c https -n 'test (count (commandline -opc)) -eq 1' -a 'GET POST PUT PATCH DELETE HEAD OPTIONS'

@@ -374,7 +374,16 @@ pub fn parse(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
         println!("{}", env!("CARGO_PKG_VERSION"));
         return Err(0);
     }
-    Args::try_parse_from(argv).map_err(|e| {
+    // The usage line names the program run (`https --help` says `https`).
+    let name = if prog == "https" { "https" } else { "http" };
+    let cmd = <Args as clap::CommandFactory>::command()
+        .name(name)
+        .bin_name(name)
+        .override_usage(usage(name));
+    let parsed = cmd
+        .try_get_matches_from(argv)
+        .and_then(|m| <Args as clap::FromArgMatches>::from_arg_matches(&m));
+    parsed.map_err(|e| {
         use clap::error::ErrorKind;
         match e.kind() {
             ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
@@ -391,6 +400,11 @@ pub fn parse(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
             }
         }
     })
+}
+
+/// The usage line of `--help` and the man page's SYNOPSIS.
+pub fn usage(prog: &str) -> String {
+    format!("{prog} [OPTIONS] [METHOD] URL [REQUEST_ITEM ...]")
 }
 
 /// `-V`, `--version` or an unambiguous abbreviation of it (`--vers`: `--ver` could also be
@@ -429,8 +443,8 @@ fn one_line(e: &clap::Error) -> String {
     message.replace(" tip: ", "; tip: ")
 }
 
-/// The long options `arg` (`--ver`, or `--ver=x`) abbreviates, visible ones only, in the
-/// order `--help` lists them.
+/// The long options `arg` (`--ver`, or `--ver=x`) abbreviates, in the order `--help` lists
+/// them.
 fn abbreviation_candidates(arg: &str) -> Vec<String> {
     use clap::CommandFactory;
     let Some(prefix) = arg.strip_prefix("--") else {
@@ -440,13 +454,23 @@ fn abbreviation_candidates(arg: &str) -> Vec<String> {
     if prefix.is_empty() {
         return Vec::new();
     }
-    Args::command()
-        .get_arguments()
-        .filter(|a| !a.is_hide_set())
-        .filter_map(|a| a.get_long())
-        .filter(|long| long.starts_with(prefix))
-        .map(|long| format!("--{long}"))
-        .collect()
+    let cmd = Args::command();
+    let matching = |visible_only: bool| -> Vec<String> {
+        cmd.get_arguments()
+            .filter(|a| !(visible_only && a.is_hide_set()))
+            .filter_map(|a| a.get_long())
+            .filter(|long| long.starts_with(prefix))
+            .map(|long| format!("--{long}"))
+            .collect()
+    };
+    // Hidden options (the --no-FLAG forms) are named only when the visible ones do not
+    // explain the ambiguity.
+    let visible = matching(true);
+    if visible.len() > 1 {
+        visible
+    } else {
+        matching(false)
+    }
 }
 
 /// The long description of `--help` and the man page's DESCRIPTION.

@@ -370,3 +370,15 @@ fn ambiguous_abbreviation_names_the_candidates() {
     let r = http().args(["--offl", "example.org"]).run();
     r.success();
 }
+
+#[test]
+fn https_help_names_https_in_its_usage() {
+    let r = https().arg("--help").run();
+    r.success();
+    assert!(
+        r.stdout_str()
+            .contains("Usage: https [OPTIONS] [METHOD] URL"),
+        "{}",
+        r.describe()
+    );
+}

@@ -33,7 +33,10 @@ fn root() -> PathBuf {
 }
 
 fn command(name: &'static str) -> Command {
-    courier::cli::Args::command().name(name).bin_name(name)
+    courier::cli::Args::command()
+        .name(name)
+        .bin_name(name)
+        .override_usage(courier::cli::usage(name))
 }
 
 /// The command as the completion scripts see it: value lists where the parser takes free text.
@@ -92,19 +95,22 @@ _{name}_sessions() {{
 "#
         ),
         Shell::Fish => {
-            let fish_dir = "(set -q COURIER_CONFIG_DIR; and echo $COURIER_CONFIG_DIR; \
-                            or begin; set -q XDG_CONFIG_HOME; and echo $XDG_CONFIG_HOME/courier; \
-                            or echo $HOME/.config/courier; end)";
+            let methods = METHODS.join(" ");
             format!(
                 r#"
 # Session names for --session and --session-read-only, from the config dir.
 function __fish_{name}_sessions
-    for f in {fish_dir}/sessions/*/*.json
+    set -l dir $HOME/.config/courier
+    set -q XDG_CONFIG_HOME; and test -n "$XDG_CONFIG_HOME"; and set dir $XDG_CONFIG_HOME/courier
+    set -q COURIER_CONFIG_DIR; and test -n "$COURIER_CONFIG_DIR"; and set dir $COURIER_CONFIG_DIR
+    for f in $dir/sessions/*/*.json
         basename $f .json
     end | sort -u
 end
-complete -c {name} -l session -f -a '(__fish_{name}_sessions)'
-complete -c {name} -l session-read-only -f -a '(__fish_{name}_sessions)'
+complete -c {name} -l session -r -f -a '(__fish_{name}_sessions)'
+complete -c {name} -l session-read-only -r -f -a '(__fish_{name}_sessions)'
+# The method, as the first word.
+complete -c {name} -n 'test (count (commandline -opc)) -eq 1' -a '{methods}'
 "#
             )
         }
@@ -122,6 +128,18 @@ fn completion(shell: Shell, name: &'static str) -> Vec<u8> {
             "]:NAME_OR_PATH:_default'",
             &format!("]:NAME_OR_PATH:_{name}_sessions'"),
         );
+        // _arguments reads unnumbered positional specs in order: the method's comes first.
+        let lines: Vec<&str> = text.lines().collect();
+        let method = lines.iter().position(|l| l.starts_with("':method -- "));
+        let rest = lines
+            .iter()
+            .position(|l| l.starts_with("'*::positionals -- "));
+        if let (Some(method), Some(rest)) = (method, rest) {
+            let mut lines = lines.clone();
+            let line = lines.remove(method);
+            lines.insert(rest.min(method), line);
+            text = lines.join("\n") + "\n";
+        }
         // The helper must exist before the script's last lines call `_{name}`.
         let call = format!("if [ \"$funcstack[1]\" = \"_{name}\" ]; then");
         let at = text.rfind(&call).expect("zsh script ends with its call");
