@@ -293,6 +293,12 @@ fn man_page(name: &'static str) -> Vec<u8> {
         ".BR {} (1),\n.BR curl (1),\n.BR netrc (5)\n",
         if name == "http" { "https" } else { "http" }
     ));
+    // Each clap_mangen part starts with the same string definitions; once is enough.
+    let preamble = concat!(r".ie \n(.g .ds Aq \(aq", "\n", ".el .ds Aq '\n");
+    if let Some(first) = page.find(preamble) {
+        let rest = page[first + preamble.len()..].replace(preamble, "");
+        page = format!("{}{rest}", &page[..first + preamble.len()]);
+    }
     page.into_bytes()
 }
 
