@@ -23,7 +23,7 @@ _http() {
 
     case "${cmd}" in
         http)
-            opts="-j -f -x -s -p -h -b -m -v -S -q -d -o -c -a -A -4 -6 -F -I --json --form --multipart --boundary --raw --compress --pretty --style --sorted --unsorted --format-options --response-charset --response-mime --print --headers --body --meta --verbose --all --stream --quiet --download --output --continue --paginate --max-pages --slurp --session --session-read-only --auth --auth-type --ignore-netrc --offline --curl --timeout --connect-timeout --max-time --max-headers --resolve --ipv4 --ipv6 --unix-socket --interface --follow --max-redirects --retry --retry-on --retry-backoff --retry-max-delay --retry-all-methods --check-status --path-as-is --chunked --proxy --verify --ssl --ciphers --cert --cert-key --cert-key-pass --ignore-stdin --default-scheme --debug --version --help"
+            opts="-j -f -x -s -h -b -m -v -S -q -d -o -c -a -A -4 -6 -F -I -V -p --json --form --multipart --boundary --raw --compress --pretty --style --sorted --unsorted --format-options --response-charset --response-mime --headers --body --meta --verbose --all --stream --quiet --download --output --continue --paginate --max-pages --slurp --session --session-read-only --auth --auth-type --ignore-netrc --offline --curl --timeout --connect-timeout --max-time --max-headers --resolve --ipv4 --ipv6 --unix-socket --interface --follow --max-redirects --retry --retry-on --retry-backoff --retry-max-delay --retry-all-methods --check-status --path-as-is --chunked --proxy --verify --ssl --ciphers --cert --cert-key --cert-key-pass --ignore-stdin --default-scheme --debug --version --help --print GET POST PUT PATCH DELETE HEAD OPTIONS"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -58,14 +58,6 @@ _http() {
                     return 0
                     ;;
                 --response-mime)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --print)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -185,6 +177,14 @@ _http() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --print)
+                    COMPREPLY=($(compgen -W "H B h b m hb Hh HBhb HBhbm Hhb hbm" -- "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -W "H B h b m hb Hh HBhb HBhbm Hhb hbm" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -200,3 +200,20 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
 else
     complete -F _http -o bashdefault -o default http
 fi
+
+# Session names for --session and --session-read-only, from the config dir.
+_http_sessions() {
+    local dir="${COURIER_CONFIG_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/courier}/sessions"
+    [ -d "$dir" ] || return 0
+    command ls "$dir"/*/*.json 2>/dev/null | sed -e 's|.*/||' -e 's|\.json$||' | sort -u
+}
+_http_with_sessions() {
+    case "${COMP_WORDS[COMP_CWORD-1]}" in
+        --session|--session-read-only)
+            COMPREPLY=($(compgen -W "$(_http_sessions)" -- "${COMP_WORDS[COMP_CWORD]}"))
+            [ ${#COMPREPLY[@]} -gt 0 ] && return 0
+            ;;
+    esac
+    _http "$@"
+}
+complete -F _http_with_sessions -o bashdefault -o default http

@@ -19,7 +19,6 @@ solarized-light\t''"
 complete -c http -l format-options -d 'Formatting: headers.sort, json.format, json.indent, json.sort_keys, xml.format, xml.indent, as key:value pairs separated by commas' -r
 complete -c http -l response-charset -d 'Decode the response body with this charset for display (overrides Content-Type\'s)' -r
 complete -c http -l response-mime -d 'Format the response body as this MIME type (overrides Content-Type)' -r
-complete -c http -s p -l print -d 'What to print: H request headers, B request body, h response headers, b response body' -r
 complete -c http -s o -l output -d 'The file to write: with --download, the body; without, everything that would be printed' -r -F
 complete -c http -l max-pages -d 'With --paginate: the most pages to fetch (default 100, at most 100000)' -r
 complete -c http -l session -d 'Use a session and update it: cookies, auth and headers kept between runs. A NAME is kept in the config dir per host; a value with a / is a file path' -r
@@ -50,6 +49,17 @@ complete -c http -l cert -d 'A client certificate (PEM: the chain, leaf first, a
 complete -c http -l cert-key -d 'The private key of --cert (PEM: PKCS#8, encrypted or not, PKCS#1 or SEC1)' -r -F
 complete -c http -l cert-key-pass -d 'The passphrase of an encrypted --cert-key (asked for on the terminal when omitted)' -r
 complete -c http -l default-scheme -d 'The scheme for URLs typed without one (the `https` program always uses https)' -r
+complete -c http -s p -l print -d 'What to print, any of: H request headers, B request body, h response headers, b response body, m response metadata (elapsed time). Default: hb on a terminal, b when redirected' -r -f -a "H\t''
+B\t''
+h\t''
+b\t''
+m\t''
+hb\t''
+Hh\t''
+HBhb\t''
+HBhbm\t''
+Hhb\t''
+hbm\t''"
 complete -c http -s j -l json -d 'Serialize data items as a JSON object (the default); also sets JSON Accept/Content-Type headers when there is no data'
 complete -c http -s f -l form -d 'Serialize data items as an urlencoded form; multipart when a file field is present'
 complete -c http -l multipart -d 'Always send a multipart/form-data body'
@@ -79,5 +89,19 @@ complete -c http -l path-as-is -d 'Send the URL path exactly as typed (no `..` o
 complete -c http -l chunked -d 'Send the body with Transfer-Encoding: chunked'
 complete -c http -s I -l ignore-stdin -d 'Never read the request body from stdin'
 complete -c http -l debug -d 'Print the version, the config dir and file, the options (after the config file\'s and the defaults) and the environment variables read, secrets redacted, to stderr; then run'
-complete -c http -l version -d 'Print the version and exit'
+complete -c http -s V -l version -d 'Print the version and exit'
 complete -c http -l help -d 'Print help'
+
+# Session names for --session and --session-read-only, from the config dir.
+function __fish_http_sessions
+    set -l dir $HOME/.config/courier
+    set -q XDG_CONFIG_HOME; and test -n "$XDG_CONFIG_HOME"; and set dir $XDG_CONFIG_HOME/courier
+    set -q COURIER_CONFIG_DIR; and test -n "$COURIER_CONFIG_DIR"; and set dir $COURIER_CONFIG_DIR
+    for f in $dir/sessions/*/*.json
+        basename $f .json
+    end | sort -u
+end
+complete -c http -l session -r -f -a '(__fish_http_sessions)'
+complete -c http -l session-read-only -r -f -a '(__fish_http_sessions)'
+# The method, as the first word.
+complete -c http -n 'test (count (commandline -opc)) -eq 1' -a 'GET POST PUT PATCH DELETE HEAD OPTIONS'

@@ -19,7 +19,6 @@ solarized-light\t''"
 complete -c https -l format-options -d 'Formatting: headers.sort, json.format, json.indent, json.sort_keys, xml.format, xml.indent, as key:value pairs separated by commas' -r
 complete -c https -l response-charset -d 'Decode the response body with this charset for display (overrides Content-Type\'s)' -r
 complete -c https -l response-mime -d 'Format the response body as this MIME type (overrides Content-Type)' -r
-complete -c https -s p -l print -d 'What to print: H request headers, B request body, h response headers, b response body' -r
 complete -c https -s o -l output -d 'The file to write: with --download, the body; without, everything that would be printed' -r -F
 complete -c https -l max-pages -d 'With --paginate: the most pages to fetch (default 100, at most 100000)' -r
 complete -c https -l session -d 'Use a session and update it: cookies, auth and headers kept between runs. A NAME is kept in the config dir per host; a value with a / is a file path' -r
@@ -50,6 +49,17 @@ complete -c https -l cert -d 'A client certificate (PEM: the chain, leaf first, 
 complete -c https -l cert-key -d 'The private key of --cert (PEM: PKCS#8, encrypted or not, PKCS#1 or SEC1)' -r -F
 complete -c https -l cert-key-pass -d 'The passphrase of an encrypted --cert-key (asked for on the terminal when omitted)' -r
 complete -c https -l default-scheme -d 'The scheme for URLs typed without one (the `https` program always uses https)' -r
+complete -c https -s p -l print -d 'What to print, any of: H request headers, B request body, h response headers, b response body, m response metadata (elapsed time). Default: hb on a terminal, b when redirected' -r -f -a "H\t''
+B\t''
+h\t''
+b\t''
+m\t''
+hb\t''
+Hh\t''
+HBhb\t''
+HBhbm\t''
+Hhb\t''
+hbm\t''"
 complete -c https -s j -l json -d 'Serialize data items as a JSON object (the default); also sets JSON Accept/Content-Type headers when there is no data'
 complete -c https -s f -l form -d 'Serialize data items as an urlencoded form; multipart when a file field is present'
 complete -c https -l multipart -d 'Always send a multipart/form-data body'
@@ -79,5 +89,19 @@ complete -c https -l path-as-is -d 'Send the URL path exactly as typed (no `..` 
 complete -c https -l chunked -d 'Send the body with Transfer-Encoding: chunked'
 complete -c https -s I -l ignore-stdin -d 'Never read the request body from stdin'
 complete -c https -l debug -d 'Print the version, the config dir and file, the options (after the config file\'s and the defaults) and the environment variables read, secrets redacted, to stderr; then run'
-complete -c https -l version -d 'Print the version and exit'
+complete -c https -s V -l version -d 'Print the version and exit'
 complete -c https -l help -d 'Print help'
+
+# Session names for --session and --session-read-only, from the config dir.
+function __fish_https_sessions
+    set -l dir $HOME/.config/courier
+    set -q XDG_CONFIG_HOME; and test -n "$XDG_CONFIG_HOME"; and set dir $XDG_CONFIG_HOME/courier
+    set -q COURIER_CONFIG_DIR; and test -n "$COURIER_CONFIG_DIR"; and set dir $COURIER_CONFIG_DIR
+    for f in $dir/sessions/*/*.json
+        basename $f .json
+    end | sort -u
+end
+complete -c https -l session -r -f -a '(__fish_https_sessions)'
+complete -c https -l session-read-only -r -f -a '(__fish_https_sessions)'
+# The method, as the first word.
+complete -c https -n 'test (count (commandline -opc)) -eq 1' -a 'GET POST PUT PATCH DELETE HEAD OPTIONS'

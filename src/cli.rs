@@ -1,7 +1,11 @@
 //! The command line, as clap sees it: flags and the raw positionals, nothing interpreted yet.
 //!
 //! `-h` is `--headers` (HTTPie's choice), so clap's own `-h` is switched off and help lives on
-//! `--help` only. Long options may be abbreviated to any unique prefix, as with argparse.
+//! `--help` only. Long options may be abbreviated to any unique prefix, as with argparse (which
+//! HTTPie uses); an ambiguous prefix is an error that names the options it could mean.
+//!
+//! The help's request-item table and examples are also the man page's (`REQUEST_ITEMS`,
+//! `EXAMPLES`), so the two never disagree.
 
 use std::ffi::OsString;
 
@@ -79,10 +83,11 @@ impl CliSsl {
     name = "http",
     disable_version_flag = true,
     about = "courier: a friendly command-line HTTP client",
+    long_about = DESCRIPTION,
     override_usage = "http [OPTIONS] [METHOD] URL [REQUEST_ITEM ...]",
     disable_help_flag = true,
     infer_long_args = true,
-    after_help = REQUEST_ITEMS_HELP
+    after_help = after_help()
 )]
 pub struct Args {
     /// [METHOD] URL [REQUEST_ITEM ...]: the method is optional (GET without data, POST with).
@@ -151,7 +156,8 @@ pub struct Args {
     pub response_mime: Option<String>,
 
     // ---- Output ------------------------------------------------------------------------------
-    /// What to print: H request headers, B request body, h response headers, b response body.
+    /// What to print, any of: H request headers, B request body, h response headers, b response
+    /// body, m response metadata (elapsed time). Default: hb on a terminal, b when redirected.
     #[arg(short = 'p', long = "print", value_name = "WHAT", help_heading = "Output",
           overrides_with_all = ["print", "headers", "body", "meta"])]
     pub print: Option<String>,
@@ -352,7 +358,7 @@ pub struct Args {
     #[arg(long, help_heading = "Troubleshooting")]
     pub debug: bool,
     /// Print the version and exit.
-    #[arg(long, help_heading = "Troubleshooting")]
+    #[arg(short = 'V', long, help_heading = "Troubleshooting")]
     pub version: bool,
     /// Print help.
     #[arg(long, action = ArgAction::Help, help_heading = "Troubleshooting")]
@@ -362,13 +368,20 @@ pub struct Args {
 /// Parses the command line; `Err` is the exit status when there is nothing to run: help or
 /// the version was printed (0), or a usage error was reported in one line (1).
 pub fn parse(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
-    // `--version` prints the bare version, as HTTPie does, so scripts can compare it.
-    if argv.iter().skip(1).any(|a| a == "--version") {
+    // `--version` (or `-V`, or an abbreviation such as `--vers`) prints the bare version, as
+    // HTTPie does, so scripts can compare it.
+    if argv
+        .iter()
+        .skip(1)
+        .any(|a| is_version_flag(&a.to_string_lossy()))
+    {
         println!("{}", env!("CARGO_PKG_VERSION"));
         return Err(0);
     }
-    // `--no-FLAG` for every flag: see `config::negate`.
-    crate::config::negate::try_parse(argv).map_err(|e| {
+    // The usage line names the program run (`https --help` says `https`); `--no-FLAG` for
+    // every flag: see `config::negate`.
+    let name = if prog == "https" { "https" } else { "http" };
+    crate::config::negate::try_parse_as(name, argv).map_err(|e| {
         use clap::error::ErrorKind;
         match e.kind() {
             ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
@@ -380,30 +393,183 @@ pub fn parse(prog: &str, argv: Vec<OsString>) -> Result<Args, i32> {
                 crate::exit::ExitStatus::Error.code()
             }
             _ => {
-                let text = e.to_string();
-                let message: Vec<&str> = text
-                    .lines()
-                    .take_while(|l| !l.starts_with("Usage:"))
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
-                    .collect();
-                let message = message.join(" ");
-                let message = message.strip_prefix("error: ").unwrap_or(&message);
-                eprintln!("{prog}: error: {message} (see '{prog} --help')");
+                eprintln!("{prog}: error: {} (see '{prog} --help')", one_line(&e));
                 crate::exit::ExitStatus::Error.code()
             }
         }
     })
 }
 
-const REQUEST_ITEMS_HELP: &str = "\
-Request items:
-  Header:Value     request header (Header: removes it, Header; sends it empty)
-  Header:@file     header value read from a file
-  name==value      URL query parameter (name==@file reads the value from a file)
-  field=value      data field, a JSON string (or a form field with --form)
-  field:=json      raw JSON field: numbers, booleans, arrays, objects
-  field=@file      data field read from a text file (field:=@file: JSON from a file)
-  field@file       file upload with --form/--multipart (field@file;type=mime/type)
-  @file            the request body, read from a file
-Escape separators with a backslash: 'a\\:b=c' sends the field \"a:b\".";
+/// The usage line of `--help` and the man page's SYNOPSIS.
+pub fn usage(prog: &str) -> String {
+    format!("{prog} [OPTIONS] [METHOD] URL [REQUEST_ITEM ...]")
+}
+
+/// `-V`, `--version` or an unambiguous abbreviation of it (`--vers`: `--ver` could also be
+/// `--verbose` or `--verify`).
+fn is_version_flag(arg: &str) -> bool {
+    arg == "-V" || (arg.len() >= "--vers".len() && "--version".starts_with(arg))
+}
+
+/// Clap's message in one line: its tip kept ("a similar argument exists: '--follow'"), its
+/// usage and "For more information, try '--help'" left out (our caller adds one hint). An
+/// unknown `--prefix` that abbreviates several options (`infer_long_args`) names them: clap
+/// only says the argument is unexpected.
+fn one_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() == ErrorKind::UnknownArgument {
+        if let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) {
+            let candidates = abbreviation_candidates(arg);
+            if candidates.len() > 1 {
+                return format!(
+                    "ambiguous option: '{arg}' could mean {}",
+                    candidates.join(", ")
+                );
+            }
+        }
+    }
+    let text = e.to_string();
+    let message: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .collect();
+    let message = message.join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    // "unexpected argument '--folow' found tip: a similar argument exists: '--follow'"
+    message.replace(" tip: ", "; tip: ")
+}
+
+/// The long options `arg` (`--ver`, or `--ver=x`) abbreviates, in the order `--help` lists
+/// them.
+fn abbreviation_candidates(arg: &str) -> Vec<String> {
+    use clap::CommandFactory;
+    let Some(prefix) = arg.strip_prefix("--") else {
+        return Vec::new();
+    };
+    let prefix = prefix.split('=').next().unwrap_or(prefix);
+    if prefix.is_empty() {
+        return Vec::new();
+    }
+    let cmd = Args::command();
+    let matching = |visible_only: bool| -> Vec<String> {
+        cmd.get_arguments()
+            .filter(|a| !(visible_only && a.is_hide_set()))
+            .filter_map(|a| a.get_long())
+            .filter(|long| long.starts_with(prefix))
+            .map(|long| format!("--{long}"))
+            .collect()
+    };
+    // Hidden options (the --no-FLAG forms) are named only when the visible ones do not
+    // explain the ambiguity.
+    let visible = matching(true);
+    if visible.len() > 1 {
+        visible
+    } else {
+        matching(false)
+    }
+}
+
+/// The long description of `--help` and the man page's DESCRIPTION.
+pub const DESCRIPTION: &str = "\
+courier: a friendly command-line HTTP client, with HTTPie's grammar: an optional METHOD, a \
+URL and request items that make the headers, the query and the body.
+
+The URL's scheme defaults to http:// (https:// for the `https` program). Localhost has a \
+shorthand: `:3000/x` is http://localhost:3000/x and `:/x` is http://localhost/x.";
+
+/// The request-item grammar: (item, meaning), for `--help` and the man page's table.
+pub const REQUEST_ITEMS: &[(&str, &str)] = &[
+    (
+        "Header:Value",
+        "request header (Header: removes it, Header; sends it empty)",
+    ),
+    ("Header:@file", "header value read from a file"),
+    (
+        "name==value",
+        "URL query parameter (name==@file reads the value from a file)",
+    ),
+    (
+        "field=value",
+        "data field, a JSON string (or a form field with --form)",
+    ),
+    (
+        "field:=json",
+        "raw JSON field: numbers, booleans, arrays, objects",
+    ),
+    (
+        "field=@file",
+        "data field read from a text file (field:=@file: JSON from a file)",
+    ),
+    (
+        "field@file",
+        "file upload with --form/--multipart (field@file;type=mime/type)",
+    ),
+    ("@file", "the request body, read from a file"),
+];
+
+/// Examples: (what it does, the command line), for `--help` and the man page.
+pub const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "GET from localhost's port 3000 (the shorthand)",
+        "http :3000/users",
+    ),
+    (
+        "Headers and query parameters",
+        "http example.org/search X-API-Key:abc q==courier page==2",
+    ),
+    (
+        "POST JSON (the default for data items)",
+        "http example.org/users name=Ada admin:=true tags:='[\"x\"]'",
+    ),
+    (
+        "PUT a JSON body from a file",
+        "http PUT example.org/users/1 @user.json",
+    ),
+    (
+        "Submit a form",
+        "http --form POST example.org/login user=ada pass=secret",
+    ),
+    (
+        "Upload a file (multipart)",
+        "http --form example.org/upload name=cv file@./cv.pdf",
+    ),
+    (
+        "Keep cookies and auth in a named session",
+        "http --session=work -a ada example.org/login",
+    ),
+    (
+        "Download a file, resuming an interrupted one",
+        "http --download --continue -o big.iso example.org/big.iso",
+    ),
+    (
+        "Basic auth (asks for the password)",
+        "http -a ada example.org/me",
+    ),
+    ("Bearer auth", "http -A bearer -a TOKEN example.org/me"),
+    (
+        "In a script: fail on 4xx and 5xx, print only the body",
+        "http --check-status --ignore-stdin -b example.org/health || echo down",
+    ),
+    (
+        "See the whole exchange without sending it",
+        "http --offline -v POST example.org/x a=1",
+    ),
+];
+
+/// `--help`'s closing part: the item grammar, then the examples (as `git help`, man-pages'
+/// EXAMPLES last).
+fn after_help() -> String {
+    let mut s = String::from("Request items:\n");
+    for (item, meaning) in REQUEST_ITEMS {
+        s.push_str(&format!("  {item:<16} {meaning}\n"));
+    }
+    s.push_str(
+        "Escape separators with a backslash: 'a\\:b=c' sends the field \"a:b\".\n\nExamples:\n",
+    );
+    for (what, cmd) in EXAMPLES {
+        s.push_str(&format!("  # {what}\n  {cmd}\n"));
+    }
+    s.trim_end().to_string()
+}

@@ -14,7 +14,6 @@ use std::sync::atomic::Ordering;
 use anyhow::{Context, Result};
 
 use crate::build::{self, Built, Inputs};
-use crate::cli;
 use crate::cookies::{CookieJar, StoredCookie};
 use crate::download::Download;
 use crate::exchange::{self, Exchanger, Outcome};
@@ -95,7 +94,7 @@ pub fn main(program: Program, argv: Vec<OsString>) -> i32 {
 
     let config_dir = session::path::config_dir();
     let config = crate::config::file::load(config_dir.as_deref());
-    let (args, config_warning) = match parse_with_config(prog, argv, &config) {
+    let (args, config_warning) = match crate::config::parse_with_config(prog, argv, &config) {
         Ok(parsed) => parsed,
         Err(code) => return code,
     };
@@ -133,49 +132,6 @@ pub fn main(program: Program, argv: Vec<OsString>) -> i32 {
         Ok(status) => status.code(),
         Err(err) => report(err),
     }
-}
-
-/// Parses the command line after the config file's `default_options` (HTTPie prepends them, so
-/// the command line wins). When the two together do not parse but the command line alone does,
-/// the config file is at fault: the run goes on without it, and the second value says why.
-fn parse_with_config(
-    prog: &str,
-    argv: Vec<OsString>,
-    config: &crate::config::file::Config,
-) -> Result<(cli::Args, Option<String>), i32> {
-    if config.defaults.is_empty() || argv.iter().skip(1).any(|a| a == "--version") {
-        return cli::parse(prog, argv).map(|args| (args, None));
-    }
-    let mut with = argv[..1].to_vec();
-    with.extend(config.defaults.iter().map(OsString::from));
-    with.extend(argv[1..].iter().cloned());
-    let err = match crate::config::negate::try_parse(with) {
-        Ok(args) => return Ok((args, None)),
-        Err(err) => err,
-    };
-    match crate::config::negate::try_parse(argv.clone()) {
-        Ok(args) => {
-            let path = config
-                .path
-                .as_deref()
-                .unwrap_or(std::path::Path::new("config.json"));
-            let why = format!("default_options: {}", clap_message(&err));
-            Ok((args, Some(crate::config::file::invalid(path, &why))))
-        }
-        // The command line's own error (or help) is reported as without a config file.
-        Err(_) => cli::parse(prog, argv).map(|args| (args, None)),
-    }
-}
-
-/// clap's error in one line, without its usage and tips.
-fn clap_message(err: &clap::Error) -> String {
-    let text = err.to_string();
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("cannot be parsed");
-    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
 /// The exit status an error asks for: a transport failure's own (2 for timeouts), a

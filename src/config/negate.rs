@@ -56,7 +56,15 @@ pub fn command() -> Command {
 
 /// Parses `argv` (the program name first) into [`Args`], applying the `--no-FLAG`s.
 pub fn try_parse(argv: Vec<OsString>) -> Result<Args, clap::Error> {
-    let cmd = command();
+    try_parse_as("http", argv)
+}
+
+/// [`try_parse`] for the program `name` (its help and usage say `https` for `https`).
+pub fn try_parse_as(name: &'static str, argv: Vec<OsString>) -> Result<Args, clap::Error> {
+    let cmd = command()
+        .name(name)
+        .bin_name(name)
+        .override_usage(crate::cli::usage(name));
     let mut matches = cmd.clone().try_get_matches_from(argv)?;
     let undone = undone(&cmd, &matches);
     // Counts and lists partly undone, read before clap's derive takes the values out.

@@ -278,3 +278,107 @@ fn quiet_still_writes_the_output_file() {
         .stdout_is("");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "the body");
 }
+
+#[test]
+fn help_ends_with_examples_and_mentions_the_localhost_shorthand() {
+    let r = http().arg("--help").run();
+    r.success();
+    let out = r.stdout_str();
+    for heading in ["Content types:", "Output:", "Sessions:", "Request items:"] {
+        assert!(out.contains(heading), "--help lacks {heading}");
+    }
+    let examples = out.rfind("Examples:").expect("an Examples section");
+    assert!(
+        examples > out.rfind("Request items:").unwrap(),
+        "Examples come last"
+    );
+    let tail = &out[examples..];
+    for example in [
+        "http :3000/",
+        ":=",
+        "--form",
+        "file@",
+        "--session=",
+        "--download",
+        "-a ",
+        "--check-status",
+    ] {
+        assert!(tail.contains(example), "Examples lack {example}:\n{tail}");
+    }
+    assert!(
+        out.contains("`:3000/x` is http://localhost:3000/x"),
+        "{out}"
+    );
+}
+
+#[test]
+fn print_help_lists_all_five_letters() {
+    let out = http().arg("--help").run().stdout_str();
+    let at = out.find("--print <WHAT>").unwrap();
+    let text = out[at..].split("\n\n").next().unwrap().replace('\n', " ");
+    for letter in [
+        "H request",
+        "B request",
+        "h response",
+        "b response",
+        "m response",
+    ] {
+        assert!(text.contains(letter), "--print help lacks {letter}: {text}");
+    }
+}
+
+#[test]
+fn short_v_and_abbreviations_print_the_bare_version() {
+    for flag in ["-V", "--version", "--vers"] {
+        let r = http().arg(flag).run();
+        r.success();
+        assert_eq!(r.stdout_str().trim(), VERSION, "{flag}");
+    }
+}
+
+#[test]
+fn mistyped_option_keeps_clap_suggestion_with_one_hint() {
+    let r = http().args(["--folow", "example.org"]).run();
+    r.code_is(1);
+    let line = r.single_error_line();
+    assert!(
+        line.contains("similar argument") && line.contains("--follow"),
+        "{line}"
+    );
+    assert_eq!(line.matches("--help").count(), 1, "{line}");
+}
+
+#[test]
+fn invalid_value_has_one_hint() {
+    let r = http().args(["--pretty=bad", "example.org"]).run();
+    r.code_is(1);
+    let line = r.single_error_line();
+    assert!(line.contains("possible values"), "{line}");
+    assert!(!line.contains("For more information"), "{line}");
+    assert_eq!(line.matches("--help").count(), 1, "{line}");
+}
+
+#[test]
+fn ambiguous_abbreviation_names_the_candidates() {
+    let r = http().args(["--ver", "example.org"]).run();
+    r.code_is(1);
+    let line = r.single_error_line();
+    for option in ["ambiguous", "--verbose", "--verify", "--version"] {
+        assert!(line.contains(option), "{line}");
+    }
+    // A unique prefix still works.
+    let r = http().args(["--offl", "example.org"]).run();
+    r.success();
+}
+
+#[test]
+fn https_help_names_https_in_its_usage() {
+    let r = https().arg("--help").run();
+    r.success();
+    assert!(
+        r.stdout_str()
+            .contains("Usage: https [OPTIONS] [METHOD] URL"),
+        "{}",
+        r.describe()
+    );
+}
