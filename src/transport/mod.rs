@@ -167,7 +167,11 @@ impl Transport {
             inner: tls_connector,
             clock: clock.clone(),
         })
-        .chain(RecordingConnector { tape: tape.clone() })
+        .chain(RecordingConnector {
+            tape: tape.clone(),
+            // A head that has begun gets the connect budget to complete (see README).
+            head_limit: options.connect_timeout,
+        })
         .chain(TimedIoConnector {
             clock: clock.clone(),
         })

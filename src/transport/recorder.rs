@@ -6,13 +6,50 @@
 //! so memory stays bounded whatever their size.
 
 use std::fmt;
+use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 use ureq::Error;
 
 /// Response heads larger than this are not recorded further (ureq refuses them anyway).
 const MAX_HEAD: usize = 1024 * 1024;
+
+/// At most this many interim (1xx) responses before the final one: RFC 9110 §15.2 lets a server
+/// send several, but an endless run of them must end.
+pub const MAX_INTERIM: usize = 10;
+
+/// Why the recorder stopped an exchange while its response head was arriving. Carried inside
+/// the `io::Error` it returns, so the error classification knows it by type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeadFault {
+    /// A head had begun but was not complete within the head deadline (bytes kept trickling).
+    Slow { limit: Duration },
+    /// More than [`MAX_INTERIM`] 1xx responses came before a final one.
+    TooManyInterim,
+}
+
+impl fmt::Display for HeadFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HeadFault::Slow { limit } => write!(f, "response head not complete within {limit:?}"),
+            HeadFault::TooManyInterim => write!(f, "more than {MAX_INTERIM} 1xx responses"),
+        }
+    }
+}
+
+impl std::error::Error for HeadFault {}
+
+impl HeadFault {
+    fn into_error(self) -> Error {
+        let kind = match self {
+            HeadFault::Slow { .. } => io::ErrorKind::TimedOut,
+            HeadFault::TooManyInterim => io::ErrorKind::InvalidData,
+        };
+        Error::Io(io::Error::new(kind, self))
+    }
+}
 
 /// Called with the request head once it has been written to the connection.
 pub type HeadHook = Box<dyn FnMut(&[u8]) + Send>;
@@ -24,6 +61,10 @@ pub struct Tape {
     received: Vec<u8>,
     received_done: bool,
     on_request_head: Option<HeadHook>,
+    /// When the first byte of the response head being received arrived.
+    head_started: Option<Instant>,
+    /// Interim (1xx) responses skipped so far.
+    interim: usize,
 }
 
 impl Tape {
@@ -67,21 +108,40 @@ impl Tape {
         Some(self.sent.clone())
     }
 
-    fn record_received(&mut self, bytes: &[u8]) {
+    /// Records response bytes; refuses an endless run of interim responses.
+    fn record_received(&mut self, bytes: &[u8], now: Instant) -> Result<(), HeadFault> {
         if self.received_done || self.received.len() > MAX_HEAD {
-            return;
+            return Ok(());
         }
         self.received.extend_from_slice(bytes);
+        if self.head_started.is_none() && !bytes.is_empty() {
+            self.head_started = Some(now);
+        }
         // Interim 1xx heads (100 Continue, 103 Early Hints) are skipped, as ureq skips them.
         while let Some(end) = head_end(&self.received) {
             if is_interim(&self.received[..end]) {
                 self.received.drain(..end);
+                self.interim += 1;
+                if self.interim > MAX_INTERIM {
+                    return Err(HeadFault::TooManyInterim);
+                }
+                // Each head has its own deadline, from its first byte.
+                self.head_started = (!self.received.is_empty()).then_some(now);
                 continue;
             }
             self.received.truncate(end);
             self.received_done = true;
             break;
         }
+        Ok(())
+    }
+
+    /// When the response head being received must be complete, once it has begun.
+    fn head_deadline(&self, limit: Duration) -> Option<Instant> {
+        if self.received_done {
+            return None;
+        }
+        self.head_started.map(|t| t + limit)
     }
 }
 
@@ -113,6 +173,8 @@ pub fn lock(tape: &SharedTape) -> MutexGuard<'_, Tape> {
 #[derive(Debug, Clone)]
 pub struct RecordingConnector {
     pub tape: SharedTape,
+    /// How long a response head may take from its first byte to its blank line.
+    pub head_limit: Duration,
 }
 
 impl fmt::Debug for Tape {
@@ -135,6 +197,7 @@ impl<In: Transport> Connector<In> for RecordingConnector {
         Ok(chained.map(|inner| RecordingTransport {
             inner,
             tape: self.tape.clone(),
+            head_limit: self.head_limit,
         }))
     }
 }
@@ -143,6 +206,7 @@ impl<In: Transport> Connector<In> for RecordingConnector {
 pub struct RecordingTransport<T> {
     inner: T,
     tape: SharedTape,
+    head_limit: Duration,
 }
 
 impl<T: Transport> Transport for RecordingTransport<T> {
@@ -166,12 +230,33 @@ impl<T: Transport> Transport for RecordingTransport<T> {
         Ok(())
     }
 
-    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
+    fn await_input(&mut self, mut timeout: NextTimeout) -> Result<bool, Error> {
+        // A head that has begun must end in time, however slowly its bytes keep coming (the
+        // idle timeout alone never fires while they do).
+        let deadline = lock(&self.tape).head_deadline(self.head_limit);
+        let slow = || HeadFault::Slow {
+            limit: self.head_limit,
+        };
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(slow().into_error());
+            }
+            timeout.after = timeout.after.min(left.into());
+        }
         let before = self.inner.buffers().input().len();
-        let progressed = self.inner.await_input(timeout)?;
+        let progressed = match self.inner.await_input(timeout) {
+            Err(Error::Timeout(_)) if deadline.is_some_and(|d| Instant::now() >= d) => {
+                return Err(slow().into_error());
+            }
+            other => other?,
+        };
         let input = self.inner.buffers().input();
         if input.len() > before {
-            lock(&self.tape).record_received(&input[before..]);
+            lock(&self.tape)
+                .record_received(&input[before..], Instant::now())
+                .map_err(HeadFault::into_error)?;
+            self.skip_continue_with_fields();
         }
         Ok(progressed)
     }
@@ -182,6 +267,28 @@ impl<T: Transport> Transport for RecordingTransport<T> {
 
     fn is_tls(&self) -> bool {
         self.inner.is_tls()
+    }
+}
+
+impl<T: Transport> RecordingTransport<T> {
+    /// RFC 9110 §15.2 allows header fields on a 1xx response, but the engine refuses a
+    /// `100 Continue` that has any: such a head, complete at the start of the unread input, is
+    /// consumed here, before the engine parses it (the tape has already skipped it).
+    fn skip_continue_with_fields(&mut self) {
+        loop {
+            let input = self.inner.buffers().input();
+            let Some(end) = head_end(input) else { return };
+            let head = &input[..end];
+            let is_continue = head.len() > 12
+                && head.starts_with(b"HTTP/1.")
+                && &head[9..12] == b"100"
+                && matches!(head[12], b' ' | b'\r' | b'\n');
+            let has_fields = head.iter().filter(|&&b| b == b'\n').count() > 2;
+            if !(is_continue && has_fields) {
+                return;
+            }
+            self.inner.buffers().input_consume(end);
+        }
     }
 }
 
@@ -202,14 +309,38 @@ mod tests {
     #[test]
     fn interim_heads_are_skipped() {
         let mut tape = Tape::default();
+        let now = Instant::now();
         tape.record_received(
             b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early\r\nLink: x\r\n\r\nHTTP/1.1 2",
-        );
+            now,
+        )
+        .unwrap();
         assert!(tape.response_head().is_none());
-        tape.record_received(b"00 OK\r\nX: 1\r\n\r\nbody");
+        tape.record_received(b"00 OK\r\nX: 1\r\n\r\nbody", now)
+            .unwrap();
         assert_eq!(
             tape.response_head().unwrap(),
             b"HTTP/1.1 200 OK\r\nX: 1\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn interim_heads_are_capped_and_each_head_has_a_deadline() {
+        let mut tape = Tape::default();
+        let start = Instant::now();
+        let limit = Duration::from_secs(5);
+        assert_eq!(tape.head_deadline(limit), None);
+        tape.record_received(b"HTTP/1.1 1", start).unwrap();
+        assert_eq!(tape.head_deadline(limit), Some(start + limit));
+        let later = start + Duration::from_secs(1);
+        tape.record_received(b"02 Processing\r\n\r\n", later)
+            .unwrap();
+        assert_eq!(tape.head_deadline(limit), None);
+        let many = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(MAX_INTERIM - 1);
+        tape.record_received(&many, later).unwrap();
+        assert_eq!(
+            tape.record_received(b"HTTP/1.1 100 Continue\r\n\r\n", later),
+            Err(HeadFault::TooManyInterim)
         );
     }
 

@@ -13,6 +13,7 @@ mod curl;
 mod downloads;
 mod exit_codes;
 mod generated;
+mod hostile;
 mod items;
 mod network;
 mod output_pretty;
