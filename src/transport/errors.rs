@@ -10,7 +10,7 @@ use std::fmt;
 use std::io;
 use std::time::Duration;
 
-use super::recorder::{HeadFault, MAX_INTERIM};
+use super::recorder::{HeadFault, MAX_INTERIM, MAX_TRAILERS};
 use super::tls::errors::tls_failure;
 pub use super::tls::errors::CertProblem;
 use super::tls::TlsFailure;
@@ -543,6 +543,13 @@ fn classify_io(io: io::Error, at: &Context) -> TransportError {
             HeadFault::TooManyInterim => TransportError::TooManyInterim {
                 authority,
                 limit: MAX_INTERIM,
+            },
+            HeadFault::TrailersTooLarge => TransportError::Protocol {
+                authority,
+                detail: format!(
+                    "the trailer section after the chunked body is larger than {} KiB",
+                    MAX_TRAILERS / 1024
+                ),
             },
         };
     }

@@ -28,13 +28,20 @@ pub enum HeadFault {
     Slow { limit: Duration },
     /// More than [`MAX_INTERIM`] 1xx responses came before a final one.
     TooManyInterim,
+    /// The trailer section of a chunked body grew past [`MAX_TRAILERS`].
+    TrailersTooLarge,
 }
+
+/// The most bytes of trailer fields after a chunked body's last chunk (RFC 9112 §7.1.2) we
+/// read: as much as a response head.
+pub const MAX_TRAILERS: usize = super::MAX_RESPONSE_HEAD;
 
 impl fmt::Display for HeadFault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HeadFault::Slow { limit } => write!(f, "response head not complete within {limit:?}"),
             HeadFault::TooManyInterim => write!(f, "more than {MAX_INTERIM} 1xx responses"),
+            HeadFault::TrailersTooLarge => write!(f, "trailers larger than {MAX_TRAILERS} bytes"),
         }
     }
 }
@@ -45,7 +52,7 @@ impl HeadFault {
     fn into_error(self) -> Error {
         let kind = match self {
             HeadFault::Slow { .. } => io::ErrorKind::TimedOut,
-            HeadFault::TooManyInterim => io::ErrorKind::InvalidData,
+            HeadFault::TooManyInterim | HeadFault::TrailersTooLarge => io::ErrorKind::InvalidData,
         };
         Error::Io(io::Error::new(kind, self))
     }
@@ -65,6 +72,87 @@ pub struct Tape {
     head_started: Option<Instant>,
     /// Interim (1xx) responses skipped so far.
     interim: usize,
+    /// Follows a chunked body's framing, to bound its trailer section.
+    chunks: Option<Chunks>,
+}
+
+/// Where a chunked body is (RFC 9112 §7.1): only far enough to count trailer bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chunks {
+    /// In a chunk-size line; `size` so far, `ext` once past the digits.
+    Size {
+        size: u64,
+        ext: bool,
+    },
+    /// In chunk data, this many bytes left.
+    Data(u64),
+    /// After chunk data, up to its line end.
+    DataEnd,
+    /// In the trailer section: bytes so far, and the length of the current line.
+    Trailers {
+        total: usize,
+        line: usize,
+    },
+    Done,
+}
+
+impl Chunks {
+    fn start() -> Chunks {
+        Chunks::Size {
+            size: 0,
+            ext: false,
+        }
+    }
+
+    /// Follows `bytes` of the body; refuses an oversized trailer section.
+    fn feed(&mut self, mut bytes: &[u8]) -> Result<(), HeadFault> {
+        while let Some((&b, rest)) = bytes.split_first() {
+            match self {
+                Chunks::Data(left) => {
+                    let n = (*left).min(bytes.len() as u64) as usize;
+                    *left -= n as u64;
+                    bytes = &bytes[n..];
+                    if *left == 0 {
+                        *self = Chunks::DataEnd;
+                    }
+                    continue;
+                }
+                Chunks::Size { size, ext } => match b {
+                    b'\n' if *size == 0 => *self = Chunks::Trailers { total: 0, line: 0 },
+                    b'\n' => *self = Chunks::Data(*size),
+                    _ if *ext => {}
+                    _ => match (b as char).to_digit(16) {
+                        // A malformed size is the engine's to refuse; we only stop counting.
+                        Some(d) => match size.checked_mul(16) {
+                            Some(v) => *size = v + u64::from(d),
+                            None => *self = Chunks::Done,
+                        },
+                        None => *ext = true,
+                    },
+                },
+                Chunks::DataEnd => {
+                    if b == b'\n' {
+                        *self = Chunks::start();
+                    }
+                }
+                Chunks::Trailers { total, line } => {
+                    *total += 1;
+                    if *total > MAX_TRAILERS {
+                        return Err(HeadFault::TrailersTooLarge);
+                    }
+                    match b {
+                        b'\n' if *line == 0 => *self = Chunks::Done,
+                        b'\n' => *line = 0,
+                        b'\r' if *line == 0 => {}
+                        _ => *line += 1,
+                    }
+                }
+                Chunks::Done => return Ok(()),
+            }
+            bytes = rest;
+        }
+        Ok(())
+    }
 }
 
 impl Tape {
@@ -110,6 +198,9 @@ impl Tape {
 
     /// Records response bytes; refuses an endless run of interim responses.
     fn record_received(&mut self, bytes: &[u8], now: Instant) -> Result<(), HeadFault> {
+        if let Some(chunks) = &mut self.chunks {
+            return chunks.feed(bytes);
+        }
         if self.received_done || self.received.len() > MAX_HEAD {
             return Ok(());
         }
@@ -129,8 +220,13 @@ impl Tape {
                 self.head_started = (!self.received.is_empty()).then_some(now);
                 continue;
             }
-            self.received.truncate(end);
+            let body = self.received.split_off(end);
             self.received_done = true;
+            if is_chunked(&self.received) && !self.sent.starts_with(b"HEAD ") {
+                let mut chunks = Chunks::start();
+                chunks.feed(&body)?;
+                self.chunks = Some(chunks);
+            }
             break;
         }
         Ok(())
@@ -156,6 +252,19 @@ pub fn head_end(bytes: &[u8]) -> Option<usize> {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// A final head whose body is chunked (RFC 9112 §6.1); 204 and 304 have no body.
+fn is_chunked(head: &[u8]) -> bool {
+    if head.len() < 12 || matches!(&head[9..12], b"204" | b"304") {
+        return false;
+    }
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    text.lines().any(|l| {
+        l.split_once(':').is_some_and(|(name, value)| {
+            name.trim() == "transfer-encoding" && value.contains("chunked")
+        })
+    })
 }
 
 fn is_interim(head: &[u8]) -> bool {
@@ -342,6 +451,24 @@ mod tests {
             tape.record_received(b"HTTP/1.1 100 Continue\r\n\r\n", later),
             Err(HeadFault::TooManyInterim)
         );
+    }
+
+    #[test]
+    fn chunked_trailers_are_bounded() {
+        let now = Instant::now();
+        let mut tape = Tape::default();
+        let head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        tape.record_received(head, now).unwrap();
+        tape.record_received(b"5;x=1\r\n0\r\n\n\r\n0\r\nA: b\r\n", now)
+            .unwrap();
+        let flood = b"X-T: y\r\n".repeat(MAX_TRAILERS / 8);
+        assert_eq!(
+            tape.record_received(&flood, now),
+            Err(HeadFault::TrailersTooLarge)
+        );
+        let mut ok = Chunks::start();
+        ok.feed(b"3\r\nabc\r\n0\r\nA: b\r\n\r\n").unwrap();
+        assert_eq!(ok, Chunks::Done);
     }
 
     #[test]

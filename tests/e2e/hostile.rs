@@ -191,3 +191,28 @@ fn a_full_disk_on_stdout_names_the_local_write() {
     assert!(line.contains("cannot write the output"), "{line}");
     assert!(!line.contains("Error talking"), "{line}");
 }
+
+#[test]
+fn endless_chunked_trailers_are_capped() {
+    // RFC 9112 §7.1.2: trailer fields follow the last chunk; a flood of them must end.
+    let mut bytes =
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n".to_vec();
+    bytes.extend(b"X-Trailer: yes\r\n".repeat(16 * 1024));
+    let srv = Server::start(vec![Reply::steps(vec![Step::Send(bytes), Step::Hang])]);
+    let run = http()
+        .args(["--timeout=5", &srv.url("/")])
+        .timeout(Duration::from_secs(15))
+        .run();
+    run.code_is(1);
+    let line = run.single_error_line();
+    assert!(line.contains("trailer section"), "{line}");
+    assert!(run.elapsed < Duration::from_secs(4), "{:?}", run.elapsed);
+}
+
+#[test]
+fn a_few_trailers_are_fine() {
+    let srv = Server::start(vec![Reply::raw(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nX-T: 1\r\n\r\n",
+    )]);
+    http().arg(srv.url("/")).run().success().stdout_is("hi");
+}
