@@ -259,7 +259,7 @@ impl fmt::Display for TransportError {
                 let by = match source {
                     LimitSource::ConnectTimeout => format!("--connect-timeout={secs}"),
                     LimitSource::Timeout => format!("--timeout={secs}"),
-                    LimitSource::Default => "the connect timeout's default".into(),
+                    LimitSource::Default => "the default; see --connect-timeout".into(),
                 };
                 write!(
                     f,
@@ -538,7 +538,10 @@ fn classify_io(io: io::Error, at: &Context) -> TransportError {
             HeadFault::Slow { limit } => TransportError::HeadTimeout {
                 authority,
                 secs: secs(Some(*limit)),
-                source: at.limits.connect_source,
+                source: match at.limits.connect_source {
+                    LimitSource::ConnectTimeout => LimitSource::ConnectTimeout,
+                    _ => LimitSource::Default,
+                },
             },
             HeadFault::TooManyInterim => TransportError::TooManyInterim {
                 authority,

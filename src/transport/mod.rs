@@ -169,8 +169,7 @@ impl Transport {
         })
         .chain(RecordingConnector {
             tape: tape.clone(),
-            // A head that has begun gets the connect budget to complete (see README).
-            head_limit: options.connect_timeout,
+            head_limit: recorder::head_limit(options.connect_timeout, options.connect_source),
         })
         .chain(TimedIoConnector {
             clock: clock.clone(),

@@ -13,12 +13,26 @@ use std::time::{Duration, Instant};
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 use ureq::Error;
 
+use crate::options::LimitSource;
+
 /// Response heads larger than this are not recorded further (ureq refuses them anyway).
 const MAX_HEAD: usize = 1024 * 1024;
 
 /// At most this many interim (1xx) responses before the final one: RFC 9110 §15.2 lets a server
 /// send several, but an endless run of them must end.
 pub const MAX_INTERIM: usize = 10;
+
+/// How long a response head may take from its first byte when `--connect-timeout` is not given.
+pub const DEFAULT_HEAD_LIMIT: Duration = Duration::from_secs(30);
+
+/// How long a response head may take from its first byte to its blank line: `--connect-timeout`
+/// when given, else [`DEFAULT_HEAD_LIMIT`] (never `--timeout`, which bounds silences only).
+pub fn head_limit(connect: Duration, source: LimitSource) -> Duration {
+    match source {
+        LimitSource::ConnectTimeout => connect,
+        _ => DEFAULT_HEAD_LIMIT,
+    }
+}
 
 /// Why the recorder stopped an exchange while its response head was arriving. Carried inside
 /// the `io::Error` it returns, so the error classification knows it by type.
@@ -469,6 +483,14 @@ mod tests {
         let mut ok = Chunks::start();
         ok.feed(b"3\r\nabc\r\n0\r\nA: b\r\n\r\n").unwrap();
         assert_eq!(ok, Chunks::Done);
+    }
+
+    #[test]
+    fn the_head_limit_is_connect_timeout_when_given_never_timeout() {
+        let s = Duration::from_secs;
+        assert_eq!(head_limit(s(2), LimitSource::ConnectTimeout), s(2));
+        assert_eq!(head_limit(s(2), LimitSource::Timeout), DEFAULT_HEAD_LIMIT);
+        assert_eq!(head_limit(s(30), LimitSource::Default), DEFAULT_HEAD_LIMIT);
     }
 
     #[test]
