@@ -376,10 +376,15 @@ impl<T: Transport> Transport for RecordingTransport<T> {
         };
         let input = self.inner.buffers().input();
         if input.len() > before {
-            lock(&self.tape)
-                .record_received(&input[before..], Instant::now())
+            let mut tape = lock(&self.tape);
+            // Only while heads are awaited does the unread input start at a head.
+            let heads = !tape.received_done;
+            tape.record_received(&input[before..], Instant::now())
                 .map_err(HeadFault::into_error)?;
-            self.skip_continue_with_fields();
+            drop(tape);
+            if heads {
+                self.skip_continue_with_fields();
+            }
         }
         Ok(progressed)
     }

@@ -216,3 +216,31 @@ fn a_few_trailers_are_fine() {
     )]);
     http().arg(srv.url("/")).run().success().stdout_is("hi");
 }
+
+#[test]
+fn max_time_bounds_a_dripped_head() {
+    let srv = Server::start(vec![Reply::steps(vec![Step::Drip(
+        b"HTTP/1.1 200 OK\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n".to_vec(),
+        Duration::from_millis(200),
+    )])]);
+    let run = http()
+        .args(["--max-time=1", &srv.url("/")])
+        .timeout(Duration::from_secs(15))
+        .run();
+    run.code_is(2);
+    let line = run.single_error_line();
+    assert!(line.contains("--max-time=1"), "{line}");
+}
+
+#[test]
+fn a_body_that_looks_like_a_100_continue_is_kept() {
+    let body = "HTTP/1.1 100 Continue\r\nX-A: 1\r\n\r\nrest";
+    let srv = Server::start(vec![Reply::steps(vec![
+        Step::Send(
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes(),
+        ),
+        Step::Sleep(Duration::from_millis(200)),
+        Step::Send(body.as_bytes().to_vec()),
+    ])]);
+    http().arg(srv.url("/")).run().success().stdout_is(body);
+}
