@@ -83,6 +83,13 @@ pub fn main(program: Program, argv: Vec<OsString>) -> i32 {
         eprintln!("{prog}: error: internal error ({what}); please report it");
         std::process::exit(ExitStatus::Error.code());
     }));
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN before any thread is started. A
+    // file-size limit (`ulimit -f`) then fails the write with EFBIG, reported in one line,
+    // instead of killing the program silently.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let _ = ctrlc::set_handler(move || {
         if PROMPTING.load(Ordering::SeqCst) {
             // The password prompt turned echo off; leave the terminal usable.
@@ -207,7 +214,8 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
     }
 
     let plan = &opts.print;
-    let printer = Printer::new(open_output(&plan.target)?, plan.tty);
+    let (output, output_file) = open_output(&plan.target);
+    let printer = Printer::new(output, plan.tty);
     let download = match &opts.policy.download {
         Some(options) => Some(Download::prepare(options.clone(), &mut spec)?),
         None => None,
@@ -240,6 +248,10 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         paging: opts.policy.paging,
     }
     .run(&spec, &mut jar)?;
+    if let Some(file) = output_file {
+        // A response came: the file is the response's, even when nothing was printed to it.
+        file.created()?;
+    }
     if let Some(session) = &session {
         session.save(&Changes {
             headers: session_headers(&spec, &typed_headers),
@@ -311,16 +323,71 @@ fn session_jar(
     (jar, before)
 }
 
-/// Opens where printed output goes (`-o FILE` is created here, at the edge).
-fn open_output(target: &OutputTarget) -> Result<Box<dyn Write + Send>> {
-    Ok(match target {
-        OutputTarget::Stdout => Box::new(io::stdout()),
-        OutputTarget::Stderr => Box::new(io::stderr()),
-        OutputTarget::File(path) => Box::new(io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
-        )),
-    })
+/// Opens where printed output goes. `-o FILE` is created (and truncated) only when something
+/// is written to it or a response has come ([`OutputFile::created`]): a failed run leaves the
+/// file as it was.
+fn open_output(target: &OutputTarget) -> (Box<dyn Write + Send>, Option<OutputFile>) {
+    match target {
+        OutputTarget::Stdout => (Box::new(io::stdout()), None),
+        OutputTarget::Stderr => (Box::new(io::stderr()), None),
+        OutputTarget::File(path) => {
+            let file = OutputFile(std::sync::Arc::new(std::sync::Mutex::new(LazyFile {
+                path: path.clone(),
+                file: None,
+            })));
+            (Box::new(file.clone()), Some(file))
+        }
+    }
+}
+
+struct LazyFile {
+    path: std::path::PathBuf,
+    file: Option<io::BufWriter<std::fs::File>>,
+}
+
+impl LazyFile {
+    fn open(&mut self) -> io::Result<&mut io::BufWriter<std::fs::File>> {
+        if self.file.is_none() {
+            let file = std::fs::File::create(&self.path).map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot create {}: {e}", self.path.display()),
+                )
+            })?;
+            self.file = Some(io::BufWriter::new(file));
+        }
+        Ok(self.file.as_mut().expect("opened above"))
+    }
+}
+
+/// `-o FILE`, created on first use; shared between the printer and the run.
+#[derive(Clone)]
+struct OutputFile(std::sync::Arc<std::sync::Mutex<LazyFile>>);
+
+impl OutputFile {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LazyFile> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Creates the file if nothing was written to it yet.
+    fn created(&self) -> Result<()> {
+        let mut file = self.lock();
+        file.open()?.flush()?;
+        Ok(())
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.lock().open()?.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.lock().file {
+            Some(file) => file.flush(),
+            None => Ok(()),
+        }
+    }
 }
 
 fn print_offline(

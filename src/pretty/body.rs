@@ -15,6 +15,11 @@ use super::Display;
 /// XML is formatted whole; larger bodies are shown as they come.
 const XML_LIMIT: usize = 16 * 1024 * 1024;
 
+/// In line mode (`--stream`, `text/event-stream`) a line is held until its newline so it can be
+/// formatted whole; a longer one is written in pieces as it comes, unformatted, so memory stays
+/// bounded whatever a server sends without a newline.
+pub const LINE_CAP: usize = 1024 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Json,
@@ -46,7 +51,12 @@ enum Mode {
     Json(Box<JsonFormatter<Out>>),
     Colors(Box<JsonColorizer>),
     Xml(String),
-    Lines { pending: String, json: bool },
+    /// `long`: the line being received outgrew [`LINE_CAP`] and is being written in pieces.
+    Lines {
+        pending: String,
+        json: bool,
+        long: bool,
+    },
     Done,
 }
 
@@ -124,6 +134,7 @@ impl BodySink {
             Mode::Lines {
                 pending: String::new(),
                 json: kind == Kind::Json && (json_format || sink.colors.is_some()),
+                long: false,
             }
         } else {
             match kind {
@@ -236,15 +247,40 @@ impl BodySink {
                 }
                 Ok(())
             }
-            Mode::Lines { pending, json } => {
-                pending.push_str(text);
-                while let Some(end) = pending.find('\n') {
-                    let line: String = pending.drain(..=end).collect();
-                    let shown =
-                        show_line(&line[..line.len() - 1], *json, &self.json_style, inert_mode);
+            Mode::Lines {
+                pending,
+                json,
+                long,
+            } => {
+                // Only the new text is searched for newlines: time stays linear in the body.
+                let mut rest = text;
+                while let Some(end) = rest.find('\n') {
+                    pending.push_str(&rest[..end]);
+                    rest = &rest[end + 1..];
+                    let line = std::mem::take(pending);
+                    // The tail of a long line is shown as its pieces were: unformatted.
+                    let json_line = *json && !std::mem::take(long);
+                    let shown = show_line(&line, json_line, &self.json_style, inert_mode);
                     out.write_all(shown.as_bytes())?;
                     out.write_all(b"\n")?;
                     out.flush()?;
+                }
+                pending.push_str(rest);
+                if pending.len() > LINE_CAP {
+                    // Keep a trailing CR (it may start a CRLF) and a split character back.
+                    let mut cut = pending.len();
+                    if pending.ends_with('\r') {
+                        cut -= 1;
+                    }
+                    let piece: String = pending.drain(..cut).collect();
+                    let shown = if inert_mode {
+                        inert(&piece)
+                    } else {
+                        Cow::Borrowed(piece.as_str())
+                    };
+                    out.write_all(shown.as_bytes())?;
+                    out.flush()?;
+                    *long = true;
                 }
                 Ok(())
             }
@@ -285,9 +321,13 @@ impl BodySink {
                 out.write_all(shown.as_bytes())?;
                 out.flush()
             }
-            Mode::Lines { pending, json } => {
+            Mode::Lines {
+                pending,
+                json,
+                long,
+            } => {
                 if !pending.is_empty() {
-                    let shown = show_line(&pending, json, &self.json_style, inert_mode);
+                    let shown = show_line(&pending, json && !long, &self.json_style, inert_mode);
                     self.out().write_all(shown.as_bytes())?;
                 }
                 self.out().flush()

@@ -10,6 +10,7 @@ use std::fmt;
 use std::io;
 use std::time::Duration;
 
+use super::recorder::{HeadFault, MAX_INTERIM, MAX_TRAILERS};
 use super::tls::errors::tls_failure;
 pub use super::tls::errors::CertProblem;
 use super::tls::TlsFailure;
@@ -56,6 +57,18 @@ pub enum TransportError {
     /// The server went silent longer than `--timeout`.
     IdleTimeout {
         secs: String,
+    },
+    /// A response head began but was not complete within the head deadline (the connect
+    /// budget), though bytes kept coming.
+    HeadTimeout {
+        authority: String,
+        secs: String,
+        source: LimitSource,
+    },
+    /// More interim (1xx) responses than we accept before the final one.
+    TooManyInterim {
+        authority: String,
+        limit: usize,
     },
     /// The run took longer than `--max-time`.
     MaxTime {
@@ -162,6 +175,7 @@ impl TransportError {
         match self {
             TransportError::ConnectTimeout { .. }
             | TransportError::IdleTimeout { .. }
+            | TransportError::HeadTimeout { .. }
             | TransportError::MaxTime { .. } => ExitStatus::Timeout,
             _ => ExitStatus::Error,
         }
@@ -237,6 +251,27 @@ impl fmt::Display for TransportError {
                     "Request timed out: no data for {secs}s (--timeout={secs})."
                 )
             }
+            T::HeadTimeout {
+                authority,
+                secs,
+                source,
+            } => {
+                let by = match source {
+                    LimitSource::ConnectTimeout => format!("--connect-timeout={secs}"),
+                    LimitSource::Timeout => format!("--timeout={secs}"),
+                    LimitSource::Default => "the default; see --connect-timeout".into(),
+                };
+                write!(
+                    f,
+                    "Response head from {authority} not complete {secs}s after its first byte \
+                     ({by}); the server is sending it too slowly."
+                )
+            }
+            T::TooManyInterim { authority, limit } => write!(
+                f,
+                "Malformed response from {authority}: more than {limit} interim (1xx) \
+                 responses before a final one"
+            ),
             T::MaxTime { secs } => {
                 write!(
                     f,
@@ -496,6 +531,29 @@ fn classify_io(io: io::Error, at: &Context) -> TransportError {
         return TransportError::Other {
             authority,
             detail: "the proxy failed".into(),
+        };
+    }
+    if let Some(fault) = inner::<HeadFault>(&io) {
+        return match fault {
+            HeadFault::Slow { limit } => TransportError::HeadTimeout {
+                authority,
+                secs: secs(Some(*limit)),
+                source: match at.limits.connect_source {
+                    LimitSource::ConnectTimeout => LimitSource::ConnectTimeout,
+                    _ => LimitSource::Default,
+                },
+            },
+            HeadFault::TooManyInterim => TransportError::TooManyInterim {
+                authority,
+                limit: MAX_INTERIM,
+            },
+            HeadFault::TrailersTooLarge => TransportError::Protocol {
+                authority,
+                detail: format!(
+                    "the trailer section after the chunked body is larger than {} KiB",
+                    MAX_TRAILERS / 1024
+                ),
+            },
         };
     }
     if let Some(dns) = inner::<DnsFailure>(&io) {

@@ -167,7 +167,10 @@ impl Transport {
             inner: tls_connector,
             clock: clock.clone(),
         })
-        .chain(RecordingConnector { tape: tape.clone() })
+        .chain(RecordingConnector {
+            tape: tape.clone(),
+            head_limit: recorder::head_limit(options.connect_timeout, options.connect_source),
+        })
         .chain(TimedIoConnector {
             clock: clock.clone(),
         })

@@ -14,6 +14,7 @@ mod curl;
 mod downloads;
 mod exit_codes;
 mod generated;
+mod hostile;
 mod hostile_input;
 mod items;
 mod network;
