@@ -9,7 +9,7 @@ use crate::support::server::{Reply, Server, Step};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,6 @@ const WORKERS: usize = 6;
 
 #[derive(Default)]
 struct Case {
-    name: String,
     category: String,
     known_failure: Option<String>,
     args: Vec<String>,
@@ -61,6 +60,7 @@ enum Expect {
     NoFiles,
     RequestHas(usize, Vec<u8>),
     RequestLacks(usize, Vec<u8>),
+    LastRequestLacks(usize, Vec<u8>),
     Requests(usize, usize),
 }
 
@@ -125,8 +125,8 @@ fn size(s: &str) -> Result<u64, String> {
         .map_err(|e| format!("{s}: {e}"))
 }
 
-/// Shell-like splitting: whitespace separates, '...' and "..." quote (no escapes inside
-/// single quotes; `\` escapes per [`unescape`] outside them).
+/// Shell-like splitting: whitespace separates, '...' and "..." quote; inside "..." the
+/// escapes of [`unescape`] apply (to put a CR or a NUL in an argument).
 fn split_args(s: &str) -> Result<Vec<String>, String> {
     let mut args = Vec::new();
     let mut cur = String::new();
@@ -136,13 +136,19 @@ fn split_args(s: &str) -> Result<Vec<String>, String> {
         match c {
             '\'' | '"' => {
                 have = true;
+                let mut quoted = String::new();
                 loop {
                     match chars.next() {
                         Some(q) if q == c => break,
-                        Some(x) => cur.push(x),
+                        Some(x) => quoted.push(x),
                         None => return Err("unterminated quote".into()),
                     }
                 }
+                if c == '"' {
+                    let bytes = unescape(&quoted)?;
+                    quoted = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+                }
+                cur.push_str(&quoted);
             }
             c if c.is_whitespace() => {
                 if have {
@@ -211,11 +217,15 @@ fn generate(spec: &str) -> Result<Vec<u8>, String> {
     Ok(data)
 }
 
-fn parse_case(name: &str, text: &str) -> Result<Case, String> {
-    let mut c = Case {
-        name: name.to_string(),
-        ..Case::default()
-    };
+/// `PATH = CONTENT` (CONTENT may be empty); PATH takes the escapes too.
+fn path_and(val: &str) -> Result<(String, &str), String> {
+    let (p, rest) = val.split_once(" =").ok_or("want PATH = CONTENT")?;
+    let p = String::from_utf8(unescape(p.trim())?).map_err(|e| e.to_string())?;
+    Ok((p, rest.strip_prefix(' ').unwrap_or(rest)))
+}
+
+fn parse_case(text: &str) -> Result<Case, String> {
+    let mut c = Case::default();
     let mut lines = text.lines().enumerate();
     let mut srv: Option<usize> = None;
     while let Some((no, line)) = lines.next() {
@@ -269,10 +279,8 @@ fn parse_case(name: &str, text: &str) -> Result<Case, String> {
             }
             "stdin" => c.stdin = Some(unescape(val).map_err(err)?),
             "file" | "config-file" => {
-                let (p, content) = val
-                    .split_once(" = ")
-                    .ok_or_else(|| err("want PATH = CONTENT".into()))?;
-                let entry = (p.trim().to_string(), unescape(content).map_err(err)?);
+                let (p, content) = path_and(val).map_err(err)?;
+                let entry = (p, unescape(content).map_err(err)?);
                 if key == "file" {
                     c.files.push(entry)
                 } else {
@@ -314,26 +322,23 @@ fn parse_case(name: &str, text: &str) -> Result<Case, String> {
                 .expect
                 .push(Expect::StdoutMaxBytes(size(val).map_err(err)? as usize)),
             "file-is" | "file-has" => {
-                let (p, content) = val
-                    .split_once(" = ")
-                    .ok_or_else(|| err("want PATH = CONTENT".into()))?;
+                let (p, content) = path_and(val).map_err(err)?;
                 let content = unescape(content).map_err(err)?;
-                let p = p.trim().to_string();
                 c.expect.push(if key == "file-is" {
                     Expect::FileIs(p, content)
                 } else {
                     Expect::FileHas(p, content)
                 });
             }
-            "file-absent" => c.expect.push(Expect::FileAbsent(val.trim().to_string())),
+            "file-absent" => {
+                let p = String::from_utf8(unescape(val.trim()).map_err(err)?)
+                    .map_err(|e| err(e.to_string()))?;
+                c.expect.push(Expect::FileAbsent(p))
+            }
             "file-max-bytes" => {
-                let (p, n) = val
-                    .split_once(" = ")
-                    .ok_or_else(|| err("want PATH = SIZE".into()))?;
-                c.expect.push(Expect::FileMaxBytes(
-                    p.trim().to_string(),
-                    size(n).map_err(err)?,
-                ));
+                let (p, n) = path_and(val).map_err(err)?;
+                c.expect
+                    .push(Expect::FileMaxBytes(p, size(n).map_err(err)?));
             }
             "no-files" => c.expect.push(Expect::NoFiles),
             "request-has" | "request2-has" => c.expect.push(Expect::RequestHas(
@@ -344,6 +349,12 @@ fn parse_case(name: &str, text: &str) -> Result<Case, String> {
                 usize::from(key == "request2-lacks"),
                 unescape(val).map_err(err)?,
             )),
+            "last-request-lacks" | "last-request2-lacks" => {
+                c.expect.push(Expect::LastRequestLacks(
+                    usize::from(key == "last-request2-lacks"),
+                    unescape(val).map_err(err)?,
+                ))
+            }
             "requests" | "requests2" => c.expect.push(Expect::Requests(
                 usize::from(key == "requests2"),
                 val.trim().parse().map_err(|e| err(format!("{e}")))?,
@@ -362,6 +373,7 @@ fn parse_case(name: &str, text: &str) -> Result<Case, String> {
     Ok(c)
 }
 
+#[derive(Clone)]
 struct Vars {
     pairs: Vec<(&'static str, String)>,
 }
@@ -455,18 +467,31 @@ fn run_case(c: &Case) -> Result<(), String> {
     std::fs::create_dir_all(&run_dir).unwrap();
     std::fs::create_dir_all(&config).unwrap();
     let closed = crate::support::closed_port();
-    // Ports are fixed before the scripts are made, through two listeners bound now and
-    // released just before the servers bind them again (see `Server::start_at`).
-    let l1 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let l2 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let (p1, p2) = (
-        l1.local_addr().unwrap().port(),
-        l2.local_addr().unwrap().port(),
-    );
+    // The servers pick each reply when its request arrives, so that a script may name the
+    // ports of both servers (known only once both listen).
+    let cell: Arc<OnceLock<Vars>> = Arc::new(OnceLock::new());
+    let mut ports = [closed, closed];
+    let mut servers = Vec::new();
+    for (i, port) in ports.iter_mut().enumerate() {
+        if c.replies[i].is_empty() {
+            servers.push(None);
+            continue;
+        }
+        let steps = c.replies[i].clone();
+        let cell = Arc::clone(&cell);
+        let srv = Server::start_fn(move |n, _| {
+            let vars = cell.get().expect("variables set before the run");
+            to_reply(&steps[n.min(steps.len() - 1)], vars)
+        });
+        *port = srv.port();
+        servers.push(Some(srv));
+    }
+    let [p1, p2] = ports;
     let vars = Vars {
         pairs: vec![
             ("{url}", format!("http://127.0.0.1:{p1}")),
             ("{url2}", format!("http://127.0.0.1:{p2}")),
+            ("{hostdir}", format!("127.0.0.1_{p1}")),
             ("{host}", format!("127.0.0.1:{p1}")),
             ("{host2}", format!("127.0.0.1:{p2}")),
             ("{port}", p1.to_string()),
@@ -476,18 +501,7 @@ fn run_case(c: &Case) -> Result<(), String> {
             ("{config}", config.display().to_string()),
         ],
     };
-    drop((l1, l2));
-    let mut servers = Vec::new();
-    for (i, port) in [p1, p2].into_iter().enumerate() {
-        if c.replies[i].is_empty() {
-            servers.push(None);
-            continue;
-        }
-        let replies = c.replies[i].iter().map(|r| to_reply(r, &vars)).collect();
-        let srv = Server::start_at(&format!("127.0.0.1:{port}"), replies)
-            .map_err(|e| format!("cannot bind port {port} again: {e}"))?;
-        servers.push(Some(srv));
-    }
+    let _ = cell.set(vars.clone());
     for (p, content) in &c.files {
         let p = run_dir.join(vars.apply(p));
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -688,6 +702,16 @@ fn run_case(c: &Case) -> Result<(), String> {
             Expect::RequestLacks(i, b) if contains(&requests(*i), &vars.apply_bytes(b)) => {
                 fails.push(format!("server {} got {}", i + 1, show(b)))
             }
+            Expect::LastRequestLacks(i, b) => {
+                let last = servers[*i].as_ref().and_then(|s| s.requests().pop());
+                match last {
+                    None => fails.push(format!("server {} got no request", i + 1)),
+                    Some(r) if contains(&r.raw, &vars.apply_bytes(b)) => {
+                        fails.push(format!("last request to server {} has {}", i + 1, show(b)))
+                    }
+                    Some(_) => {}
+                }
+            }
             Expect::Requests(i, n) => {
                 let got = servers[*i]
                     .as_ref()
@@ -740,7 +764,7 @@ fn every_case_file() {
                     return;
                 };
                 let text = std::fs::read_to_string(cases_dir().join(&name)).unwrap();
-                let outcome = match parse_case(&name, &text) {
+                let outcome = match parse_case(&text) {
                     Err(e) => Err(format!("bad case file: {e}")),
                     Ok(c) if c.known_failure.is_some() => Ok(c.known_failure.clone()),
                     Ok(c) => run_case(&c).map(|()| None),
