@@ -1,6 +1,8 @@
 //! Property tests (proptest) for parsers and formatters: the JSON formatter keeps the data,
-//! request items round-trip, sanitised download names are always safe. Case counts stay modest
-//! (64 by default, `PROPTEST_CASES` overrides) so `cargo test` stays fast.
+//! request items round-trip, sanitised download names are always safe, Content-Range parsing
+//! (RFC 9110 14.4) round-trips and never yields an impossible range, cookies stay with their
+//! host (RFC 6265 5.4). Case counts stay modest
+//! (256 by default, `PROPTEST_CASES` overrides) so `cargo test` stays fast.
 
 use proptest::prelude::*;
 
@@ -8,7 +10,7 @@ fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
+        .unwrap_or(256);
     ProptestConfig::with_cases(cases)
 }
 
@@ -60,7 +62,7 @@ proptest! {
         value in "[a-zA-Z0-9][a-zA-Z0-9=:@.,/ ]{0,12}[a-zA-Z0-9]",
     ) {
         let arg = format!("{key}{sep}{value}");
-        let item = crate::items::parse_item(&arg).map_err(|e| TestCaseError::fail(e))?;
+        let item = crate::items::parse_item(&arg).map_err(TestCaseError::fail)?;
         prop_assert_eq!(&item.key, &key);
         prop_assert_eq!(item.sep.as_str(), sep);
         prop_assert_eq!(&item.value, &value);
@@ -81,5 +83,43 @@ proptest! {
             prop_assert!(!name.starts_with('.'), "{:?}", name);
             prop_assert!(!name.chars().any(char::is_control), "{:?}", name);
         }
+    }
+
+    /// `bytes A-B/T` with A <= B < T parses back to exactly those numbers.
+    #[test]
+    fn content_range_round_trips(a in 0u64..1 << 40, len in 1u64..1 << 20, extra in 0u64..1 << 20) {
+        let (b, t) = (a + len - 1, a + len + extra);
+        let parsed = crate::download::parse_content_range(&format!("bytes {a}-{b}/{t}"));
+        prop_assert_eq!(
+            parsed,
+            Some(crate::download::ContentRange { range: Some((a, b)), total: Some(t) })
+        );
+    }
+
+    /// Whatever the text, a parsed range is ordered and inside its total.
+    #[test]
+    fn content_range_is_never_impossible(v in "bytes ?[0-9*]{0,6}-?[0-9]{0,6}/[0-9*]{0,6}|\\PC{0,20}") {
+        if let Some(cr) = crate::download::parse_content_range(&v) {
+            if let Some((a, b)) = cr.range {
+                prop_assert!(a <= b);
+                if let Some(t) = cr.total {
+                    prop_assert!(b < t);
+                }
+            }
+        }
+    }
+
+    /// A cookie set by one host goes back to it and never to another host.
+    #[test]
+    fn cookies_stay_with_their_host(name in "[a-zA-Z][a-zA-Z0-9_]{0,8}", value in "[a-zA-Z0-9_.-]{1,12}") {
+        let home = url::Url::parse("http://a.example/x").unwrap();
+        let other = url::Url::parse("http://b.example/x").unwrap();
+        let mut jar = crate::cookies::CookieJar::new();
+        let set = format!("{name}={value}; Path=/");
+        jar.store_response(&home, &[set.as_bytes()]);
+        let pair = format!("{name}={value}");
+        let sent = jar.cookie_header(&home).unwrap_or_default();
+        prop_assert!(sent.contains(&pair), "{:?}", sent);
+        prop_assert_eq!(jar.cookie_header(&other), None);
     }
 }
