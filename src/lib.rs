@@ -30,6 +30,8 @@ mod options;
 mod output;
 mod pretty;
 mod progress;
+#[cfg(test)]
+mod proptests;
 mod session;
 mod spec;
 mod stdin;

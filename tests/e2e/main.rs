@@ -7,6 +7,7 @@ mod support;
 
 mod auth;
 mod bodies;
+mod cases;
 mod cli_core;
 mod config;
 mod cookies;
