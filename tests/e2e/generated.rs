@@ -270,7 +270,8 @@ fn man_page(name: &'static str) -> Vec<u8> {
     section(&mut page, "FILES");
     for (file, meaning) in [
         ("$COURIER_CONFIG_DIR, else ~/.config/courier", "The config directory (on macOS ~/Library/Application Support/courier, on Windows %APPDATA%\\courier)."),
-        ("<config dir>/sessions/<host>/<name>.json", "Named sessions (--session=NAME), one folder per host (host_port), HTTPie's layout."),
+        ("<config dir>/config.json", "Default options: {\"default_options\": [...]}, put before the command line's (HTTPie's layout); --no-OPTION undoes one."),
+        ("<config dir>/sessions/<host>/<name>.json", "Named sessions (--session=NAME), one folder per host (host_port), HTTPie's layout; a <name>.json.lock beside each (0600, kept)."),
         ("~/.netrc", "Credentials per host, read unless --ignore-netrc or -a is given."),
     ] {
         tagged(&mut page, file, meaning);
