@@ -547,6 +547,14 @@ fn classify_io(io: io::Error, at: &Context) -> TransportError {
                 authority,
                 limit: MAX_INTERIM,
             },
+            HeadFault::SlowTrailers { limit } => TransportError::Protocol {
+                authority,
+                detail: format!(
+                    "the trailer section after the chunked body was not complete {} after it \
+                     began",
+                    format!("{}s", secs(Some(*limit)))
+                ),
+            },
             HeadFault::TrailersTooLarge => TransportError::Protocol {
                 authority,
                 detail: format!(

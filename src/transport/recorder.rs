@@ -44,6 +44,8 @@ pub enum HeadFault {
     TooManyInterim,
     /// The trailer section of a chunked body grew past [`MAX_TRAILERS`].
     TrailersTooLarge,
+    /// A trailer section had begun but was not complete within the head deadline.
+    SlowTrailers { limit: Duration },
 }
 
 /// The most bytes of trailer fields after a chunked body's last chunk (RFC 9112 §7.1.2) we
@@ -56,6 +58,9 @@ impl fmt::Display for HeadFault {
             HeadFault::Slow { limit } => write!(f, "response head not complete within {limit:?}"),
             HeadFault::TooManyInterim => write!(f, "more than {MAX_INTERIM} 1xx responses"),
             HeadFault::TrailersTooLarge => write!(f, "trailers larger than {MAX_TRAILERS} bytes"),
+            HeadFault::SlowTrailers { limit } => {
+                write!(f, "trailers not complete within {limit:?}")
+            }
         }
     }
 }
@@ -65,7 +70,7 @@ impl std::error::Error for HeadFault {}
 impl HeadFault {
     fn into_error(self) -> Error {
         let kind = match self {
-            HeadFault::Slow { .. } => io::ErrorKind::TimedOut,
+            HeadFault::Slow { .. } | HeadFault::SlowTrailers { .. } => io::ErrorKind::TimedOut,
             HeadFault::TooManyInterim | HeadFault::TrailersTooLarge => io::ErrorKind::InvalidData,
         };
         Error::Io(io::Error::new(kind, self))
@@ -88,6 +93,8 @@ pub struct Tape {
     interim: usize,
     /// Follows a chunked body's framing, to bound its trailer section.
     chunks: Option<Chunks>,
+    /// When the trailer section began: like a head, it must end in time.
+    trailers_started: Option<Instant>,
 }
 
 /// Where a chunked body is (RFC 9112 §7.1): only far enough to count trailer bytes.
@@ -213,7 +220,11 @@ impl Tape {
     /// Records response bytes; refuses an endless run of interim responses.
     fn record_received(&mut self, bytes: &[u8], now: Instant) -> Result<(), HeadFault> {
         if let Some(chunks) = &mut self.chunks {
-            return chunks.feed(bytes);
+            chunks.feed(bytes)?;
+            if self.trailers_started.is_none() && matches!(chunks, Chunks::Trailers { .. }) {
+                self.trailers_started = Some(now);
+            }
+            return Ok(());
         }
         if self.received_done || self.received.len() > MAX_HEAD {
             return Ok(());
@@ -252,6 +263,15 @@ impl Tape {
             return None;
         }
         self.head_started.map(|t| t + limit)
+    }
+
+    /// When a chunked body's trailer section must be complete, once it has begun (trailers are
+    /// head fields too, RFC 9112 §7.1.2: the same bound applies).
+    fn trailers_deadline(&self, limit: Duration) -> Option<Instant> {
+        match self.chunks {
+            Some(Chunks::Trailers { .. }) => self.trailers_started.map(|t| t + limit),
+            _ => None,
+        }
     }
 }
 
@@ -356,9 +376,18 @@ impl<T: Transport> Transport for RecordingTransport<T> {
     fn await_input(&mut self, mut timeout: NextTimeout) -> Result<bool, Error> {
         // A head that has begun must end in time, however slowly its bytes keep coming (the
         // idle timeout alone never fires while they do).
-        let deadline = lock(&self.tape).head_deadline(self.head_limit);
-        let slow = || HeadFault::Slow {
-            limit: self.head_limit,
+        let (head, trailers) = {
+            let tape = lock(&self.tape);
+            (
+                tape.head_deadline(self.head_limit),
+                tape.trailers_deadline(self.head_limit),
+            )
+        };
+        let deadline = head.or(trailers);
+        let limit = self.head_limit;
+        let slow = || match head {
+            Some(_) => HeadFault::Slow { limit },
+            None => HeadFault::SlowTrailers { limit },
         };
         if let Some(deadline) = deadline {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -488,6 +517,25 @@ mod tests {
         let mut ok = Chunks::start();
         ok.feed(b"3\r\nabc\r\n0\r\nA: b\r\n\r\n").unwrap();
         assert_eq!(ok, Chunks::Done);
+    }
+
+    #[test]
+    fn a_trailer_section_has_a_deadline_once_it_begins() {
+        let now = Instant::now();
+        let limit = Duration::from_secs(2);
+        let mut tape = Tape::default();
+        tape.record_received(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+            now,
+        )
+        .unwrap();
+        tape.record_received(b"2\r\nok\r\n", now).unwrap();
+        assert_eq!(tape.trailers_deadline(limit), None, "still in the body");
+        let later = now + Duration::from_secs(1);
+        tape.record_received(b"0\r\nX-T: 1\r\n", later).unwrap();
+        assert_eq!(tape.trailers_deadline(limit), Some(later + limit));
+        tape.record_received(b"\r\n", later).unwrap();
+        assert_eq!(tape.trailers_deadline(limit), None, "complete");
     }
 
     #[test]
