@@ -550,9 +550,9 @@ fn classify_io(io: io::Error, at: &Context) -> TransportError {
             HeadFault::SlowTrailers { limit } => TransportError::Protocol {
                 authority,
                 detail: format!(
-                    "the trailer section after the chunked body was not complete {} after it \
+                    "the trailer section after the chunked body was not complete {}s after it \
                      began",
-                    format!("{}s", secs(Some(*limit)))
+                    secs(Some(*limit))
                 ),
             },
             HeadFault::TrailersTooLarge => TransportError::Protocol {
