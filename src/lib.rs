@@ -38,3 +38,19 @@ mod stdin;
 mod transport;
 mod url_input;
 mod wire;
+
+/// The parsers the fuzz targets in `fuzz/` drive, re-exported only when the `fuzzing` feature is
+/// on (the fuzz crate turns it on); not part of the crate's API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::auth::netrc::parse as parse_netrc;
+    pub use crate::cookies::CookieJar;
+    pub use crate::download::filename;
+    pub use crate::download::parse_content_range;
+    pub use crate::items::parse_item;
+    pub use crate::nested_json::interpret;
+    pub use crate::pretty::json::{format_json, JsonFormatter, JsonStyle};
+    pub use crate::session::file::parse as parse_session;
+    pub use crate::wire::ResponseHead;
+}
