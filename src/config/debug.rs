@@ -15,21 +15,13 @@ use crate::spec::is_secret_header;
 /// What replaces a secret.
 const REDACTED: &str = "<redacted>";
 
-/// The variables a run reads (options, proxies, trust, .netrc, the config dir, the harness).
+/// The variables a run reads besides the proxy ones (options, trust, .netrc, the config dir).
 const VARIABLES: &[&str] = &[
     "NO_COLOR",
     "TERM",
     "HOME",
     "XDG_CONFIG_HOME",
     "NETRC",
-    "http_proxy",
-    "HTTP_PROXY",
-    "https_proxy",
-    "HTTPS_PROXY",
-    "all_proxy",
-    "ALL_PROXY",
-    "no_proxy",
-    "NO_PROXY",
     "REQUEST_METHOD",
     "REQUESTS_CA_BUNDLE",
     "CURL_CA_BUNDLE",
@@ -69,10 +61,12 @@ pub fn report(
     out
 }
 
-/// The variables read that are set, in a fixed order: [`VARIABLES`], then every `COURIER_*`.
+/// The variables read that are set, in a fixed order: [`VARIABLES`], the proxy ones, then every
+/// `COURIER_*`.
 pub fn read_vars() -> Vec<(String, OsString)> {
     let mut vars: Vec<(String, OsString)> = VARIABLES
         .iter()
+        .chain(crate::options::proxy::VARIABLES)
         .filter_map(|name| Some((name.to_string(), std::env::var_os(name)?)))
         .collect();
     let mut courier: Vec<(String, OsString)> = std::env::vars_os()

@@ -302,7 +302,7 @@ pub struct ProxyEnv {
 }
 
 /// Every variable [`ProxyEnv`] reads.
-const VARIABLES: &[&str] = &[
+pub const VARIABLES: &[&str] = &[
     "http_proxy",
     "HTTP_PROXY",
     "https_proxy",
