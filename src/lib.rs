@@ -1,13 +1,15 @@
 //! courier: a command-line HTTP client with HTTPie's grammar.
 //!
 //! One run, dependencies pointing one way (see ARCHITECTURE.md):
-//! `cli` (clap) → `options` (flags and environment resolved once) → `build` (the request spec
-//! from the items) → `session` / `auth` / `cookies` → `transport` (one client per run: ureq,
-//! recorded heads, typed errors) → `exchange` (send, then decide per hop) → `output` /
+//! `cli` (clap) with `config` (defaults, `--no-FLAG`) → `options` (flags and environment
+//! resolved once) → `build` (the request spec from the items) → `session` / `auth` / `cookies`
+//! → `transport` (one client per run: ureq, TLS, proxies, recorded heads, typed errors) →
+//! `exchange` (send, then decide per hop: redirects, challenges, retries, pages) → `output` /
 //! `pretty` (what is printed and how) or `download` (the body to a file).
 //!
 //! Only `app` (the programs' entry point) and `cli` (the clap definition, from which the shell
-//! completions and the man page are generated) are public; everything else is internal.
+//! completions and the man pages are generated) are public, and `fuzzing` (re-exports for the
+//! fuzz targets) with the `fuzzing` feature only; everything else is internal.
 
 pub mod app;
 pub mod cli;
