@@ -70,7 +70,7 @@ pub struct Response {
     /// The head exactly as received (case, order, reason phrase).
     pub head: ResponseHead,
     pub body: Box<dyn Read + Send>,
-    /// Recorded by every engine: `-vv` prints the phases; retries read the budgets.
+    /// Recorded by every engine: `-vv` and `-p m` print the phases.
     pub timings: Timings,
     /// The negotiated TLS version and cipher suite; `None` over plain http.
     pub tls: Option<TlsInfo>,
@@ -79,9 +79,6 @@ pub struct Response {
 /// When things happened in one exchange.
 #[derive(Debug, Clone)]
 pub struct Timings {
-    /// From the start of `send` until the response head had arrived.
-    #[allow(dead_code)] // for the retry work (Retry-After budgets)
-    pub head: Duration,
     /// Where the time went, phase by phase (`measured.phases()`), the body included once read.
     pub measured: timing::Measured,
 }
@@ -339,10 +336,7 @@ impl Client for Transport {
                 limits: self.limits,
                 end: measured.body_end.clone(),
             }),
-            timings: Timings {
-                head: started.elapsed(),
-                measured,
-            },
+            timings: Timings { measured },
             tls: tls::read_slot(&self.tls),
         })
     }
