@@ -43,6 +43,22 @@ pub enum CliAuthType {
     Basic,
     Digest,
     Bearer,
+    /// OAuth 2.0 client credentials (RFC 6749 §4.4).
+    Oauth2,
+    /// OAuth 1.0a, HMAC-SHA1 (RFC 5849).
+    Oauth1,
+    /// AWS Signature Version 4.
+    #[value(name = "aws-sigv4")]
+    AwsSigv4,
+}
+
+/// `--token-auth` values: how an OAuth 2.0 client authenticates to the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CliTokenAuth {
+    /// HTTP Basic with the client id and secret (RFC 6749 §2.3.1, the default).
+    Basic,
+    /// `client_id` and `client_secret` in the form body.
+    Body,
 }
 
 /// `--ssl` values, HTTPie's spelling (mapped to a minimum TLS version by the options layer,
@@ -223,8 +239,9 @@ pub struct Args {
     pub session_read_only: Option<String>,
 
     // ---- Authentication ----------------------------------------------------------------------
-    /// Credentials: USER:PASS (USER alone prompts for the password), or a TOKEN with
-    /// --auth-type=bearer.
+    /// Credentials: USER:PASS (USER alone prompts for the password), a TOKEN with
+    /// --auth-type=bearer, CLIENT_ID:CLIENT_SECRET (oauth2), CONSUMER_KEY:CONSUMER_SECRET
+    /// (oauth1) or ACCESS_KEY:SECRET_KEY (aws-sigv4).
     #[arg(
         short = 'a',
         long,
@@ -232,7 +249,8 @@ pub struct Args {
         help_heading = "Authentication"
     )]
     pub auth: Option<String>,
-    /// The authentication scheme: basic, digest (answers the server's challenge) or bearer.
+    /// The authentication scheme: basic, digest (answers the server's challenge), bearer,
+    /// oauth2 (client credentials), oauth1 (HMAC-SHA1 signing) or aws-sigv4.
     #[arg(
         short = 'A',
         long,
@@ -244,6 +262,28 @@ pub struct Args {
     /// Don't read credentials from .netrc ($NETRC or ~/.netrc).
     #[arg(long, help_heading = "Authentication")]
     pub ignore_netrc: bool,
+    /// OAuth 2.0: the token endpoint the client credentials are exchanged at (implies
+    /// --auth-type=oauth2).
+    #[arg(long, value_name = "URL", help_heading = "Authentication")]
+    pub token_url: Option<String>,
+    /// OAuth 2.0: a scope to ask for; repeat it, or give several separated by spaces.
+    #[arg(long, value_name = "SCOPE", help_heading = "Authentication")]
+    pub scope: Vec<String>,
+    /// OAuth 2.0: how the client authenticates to the token endpoint: basic (HTTP Basic, the
+    /// default) or body (client_id and client_secret in the form).
+    #[arg(long, value_enum, value_name = "HOW", help_heading = "Authentication")]
+    pub token_auth: Option<CliTokenAuth>,
+    /// OAuth 1.0a: the user's token and token secret (implies --auth-type=oauth1).
+    #[arg(long, value_name = "TOKEN:SECRET", help_heading = "Authentication")]
+    pub oauth1_token: Option<String>,
+    /// AWS Signature V4 with curl's PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]], e.g.
+    /// aws:amz:us-east-1:execute-api (implies --auth-type=aws-sigv4).
+    #[arg(
+        long,
+        value_name = "PROVIDER:REGION:SERVICE",
+        help_heading = "Authentication"
+    )]
+    pub aws_sigv4: Option<String>,
 
     // ---- Network -----------------------------------------------------------------------------
     /// Build and print the request without sending it.

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::auth::signer::Signer;
 use crate::auth::{Auth, AuthType, Source};
 use crate::build::multipart::Field;
 use crate::build::ACCEPT_ENCODING;
@@ -41,6 +42,8 @@ pub struct Request<'a> {
     pub plan: &'a CurlPlan,
     /// The .netrc file, when `$NETRC` names it (curl reads `~/.netrc` unless told).
     pub netrc_file: Option<&'a Path>,
+    /// oauth2, oauth1 or aws-sigv4 (see [`signing`]).
+    pub signer: Option<&'a Signer>,
 }
 
 /// Bodies up to this size go on the command line (`--data-raw`); larger ones through the
@@ -73,6 +76,9 @@ pub fn render(req: &Request) -> String {
         cmd.flag("-g");
     }
     let auth_args = auth(spec, req.netrc_file, &mut cmd);
+    if let (Some(signer), Some(auth)) = (req.signer, &spec.auth) {
+        signing::options(signer, auth, &mut cmd);
+    }
     headers(req, &body, auth_args, &mut cmd);
     write_body(&body, req.plan, &mut cmd);
     proxy(req, &mut cmd);
@@ -403,6 +409,8 @@ fn auth(spec: &RequestSpec, netrc_file: Option<&Path>, cmd: &mut Command) -> boo
     }
     match (auth.kind, auth.source) {
         (AuthType::Bearer, _) => false,
+        // Their options come from the signer (`signing`): the header the spec carries is theirs.
+        (kind, _) if kind.is_signing() => false,
         // As sent: the header the URL's or the session's credentials made.
         (AuthType::Basic, Source::Url | Source::Session) => false,
         (_, Source::Netrc) => {
@@ -418,7 +426,7 @@ fn auth(spec: &RequestSpec, netrc_file: Option<&Path>, cmd: &mut Command) -> boo
             user_option(auth, false, cmd);
             !digest
         }
-        (_, Source::CommandLine | Source::Url | Source::Session) => {
+        (_, Source::CommandLine | Source::Url | Source::Session | Source::Environment) => {
             user_option(auth, true, cmd);
             !digest
         }
@@ -787,5 +795,6 @@ fn output(req: &Request, cmd: &mut Command) {
     }
 }
 
+mod signing;
 #[cfg(test)]
 mod tests;

@@ -27,6 +27,7 @@ mod files;
 mod items;
 mod json_text;
 mod link;
+mod mask;
 mod nested_json;
 mod options;
 mod output;

@@ -10,15 +10,17 @@ use setup::{
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::Ordering;
+use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 
+use crate::auth::signer::{unix_now, Signer};
 use crate::build::{self, Built, Inputs};
 use crate::cookies::{CookieJar, StoredCookie};
 use crate::download::Download;
 use crate::exchange::{self, Exchanger, Outcome};
 use crate::exit::{one_line, status_of, ExitStatus};
-use crate::options::proxy::Route;
+use crate::mask::Mask;
 use crate::options::{self, Env, Options, OutputTarget, Quiet, Terminals};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::sanitize::inert;
@@ -66,6 +68,7 @@ fn read_env() -> Env {
         term: std::env::var("TERM").ok(),
         tls: options::tls::TlsEnv::read(|name| std::env::var_os(name)),
         proxy: options::proxy::ProxyEnv::from_lookup(|name| std::env::var(name).ok()),
+        aws: auth::scheme::AwsEnv::read(|name| std::env::var(name).ok()),
     }
 }
 
@@ -193,10 +196,25 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         },
     )?;
     let (mut jar, cookies_before) = session_jar(session.as_ref(), &mut spec);
+    // What the session kept for this scheme (only when it is the scheme in use).
+    let stored_scheme = session_data
+        .and_then(|d| d.auth.as_ref())
+        .filter(|a| spec.auth.as_ref().is_some_and(|now| now.kind == a.kind))
+        .map(|a| &a.scheme);
+    let signer = Signer::new(
+        spec.auth.as_ref(),
+        &input.scheme,
+        stored_scheme,
+        SystemTime::now(),
+    )?;
     if let Some(plan) = curl {
         // As --offline: the session applies to what is printed, and is not written.
         let secrets = BoundSecrets::of(&spec);
         exchange::with_cookies(&mut spec, &jar, &secrets);
+        if let Some(signer @ Signer::OAuth1(_)) = &signer {
+            // curl cannot sign it: the command carries this request's signature.
+            signer.sign(&mut spec, SystemTime::now())?;
+        }
         let netrc_file = std::env::var_os("NETRC").and_then(|_| auth::netrc::default_path());
         let text = crate::curl::render(&crate::curl::Request {
             spec: &spec,
@@ -205,6 +223,7 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
             follow: opts.policy.follow,
             plan,
             netrc_file: netrc_file.as_deref(),
+            signer: signer.as_ref(),
         });
         let mut out = io::stdout().lock();
         out.write_all(text.as_bytes())
@@ -225,8 +244,22 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         // The session applies to what is printed; nothing was exchanged, so it is not written.
         let secrets = BoundSecrets::of(&spec);
         exchange::with_cookies(&mut spec, &jar, &secrets);
-        let route = opts.client.proxies.route(&spec.url);
-        print_offline(&spec, route, plan.set, &printer, &plan.display)?;
+        let offline = Offline {
+            print: plan.set,
+            printer: &printer,
+            display: &plan.display,
+            proxies: &opts.client.proxies,
+        };
+        if let Some(signer) = &signer {
+            offline.sign(&mut spec, signer)?;
+        }
+        let mask = Mask::headers(
+            signer
+                .as_ref()
+                .map(Signer::masked_headers)
+                .unwrap_or_default(),
+        );
+        offline.print(&spec, &mask, None)?;
         return Ok(ExitStatus::Success);
     }
     warn_insecure(opts, prog);
@@ -246,6 +279,7 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         notices: !plan.quiet.silences_output(),
         prog,
         paging: opts.policy.paging,
+        signer: signer.as_ref(),
     }
     .run(&spec, &mut jar)?;
     if let Some(file) = output_file {
@@ -255,7 +289,7 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
     if let Some(session) = &session {
         session.save(&Changes {
             headers: session_headers(&spec, &typed_headers),
-            auth: session::storable_auth(spec.auth.as_ref()),
+            auth: session::storable_auth(spec.auth.as_ref(), signer.as_ref().map(Signer::stored)),
             cookies_before,
             cookies_after: jar.to_stored(),
         })?;
@@ -390,24 +424,50 @@ impl Write for OutputFile {
     }
 }
 
-fn print_offline(
-    spec: &RequestSpec,
-    route: Route,
+/// `--offline` printing: the request as the first hop would carry it.
+struct Offline<'a> {
     print: PrintSet,
-    printer: &Printer,
-    display: &Display,
-) -> Result<()> {
-    if !print.any_request() {
-        return Ok(());
+    printer: &'a Printer,
+    display: &'a Display,
+    proxies: &'a options::proxy::Proxies,
+}
+
+impl Offline<'_> {
+    /// Signs the request as the first hop would be. An OAuth 2.0 token that would be fetched
+    /// first shows as its token request, and the request then names where its token comes from.
+    fn sign(&self, spec: &mut RequestSpec, signer: &Signer) -> Result<()> {
+        let now = SystemTime::now();
+        if let Some(state) = signer.oauth2().filter(|s| s.needs_token(unix_now(now))) {
+            let client = &state.client;
+            let shown = client.shown_request_body();
+            let mask = Mask::headers(["Authorization"]);
+            self.print(&client.token_request(), &mask, Some(&shown))?;
+            let placeholder = format!("Bearer <token from {}>", client.token_url);
+            spec.headers
+                .retain(|h| !h.name.eq_ignore_ascii_case("Authorization"));
+            spec.headers
+                .push(crate::spec::Header::new("Authorization", &placeholder));
+            return Ok(());
+        }
+        signer.sign(spec, now)
     }
-    printer.begin()?;
-    if print.request_head {
-        // As the first hop would get it: absolute-form for a proxy (credentials hidden).
-        printer.write(&display.head(&transport::proxy::shown_head(spec, route)))?;
+
+    fn print(&self, spec: &RequestSpec, mask: &Mask, shown_body: Option<&[u8]>) -> Result<()> {
+        let (print, printer, display) = (self.print, self.printer, self.display);
+        if !print.any_request() {
+            return Ok(());
+        }
+        printer.begin()?;
+        if print.request_head {
+            // As the first hop would get it: absolute-form for a proxy (credentials hidden).
+            let route = self.proxies.route(&spec.url);
+            let head = transport::proxy::shown_head(spec, route);
+            printer.write(&display.head(&mask.head(&head)))?;
+        }
+        if print.request_body {
+            exchange::print_offline_body(spec, display, print, printer, shown_body)?;
+        }
+        printer.end(print.request_body)?;
+        Ok(())
     }
-    if print.request_body {
-        exchange::print_offline_body(spec, display, print, printer)?;
-    }
-    printer.end(print.request_body)?;
-    Ok(())
 }

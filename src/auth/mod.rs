@@ -6,6 +6,11 @@
 
 pub mod digest;
 pub mod netrc;
+pub mod oauth1;
+pub mod oauth2;
+pub mod scheme;
+pub mod signer;
+pub mod sigv4;
 
 use anyhow::{bail, Result};
 use base64::Engine;
@@ -17,23 +22,50 @@ pub enum AuthType {
     Basic,
     Digest,
     Bearer,
+    /// OAuth 2.0 client credentials (RFC 6749 §4.4): a token fetched, then sent as Bearer.
+    OAuth2,
+    /// OAuth 1.0a HMAC-SHA1 (RFC 5849): each hop signed.
+    OAuth1,
+    /// AWS Signature Version 4: each hop signed.
+    AwsSigV4,
 }
 
 impl AuthType {
+    const ALL: [AuthType; 6] = [
+        AuthType::Basic,
+        AuthType::Digest,
+        AuthType::Bearer,
+        AuthType::OAuth2,
+        AuthType::OAuth1,
+        AuthType::AwsSigV4,
+    ];
+
     /// The name in `--auth-type` and in session files (`"type": "basic"`).
     pub fn name(self) -> &'static str {
         match self {
             AuthType::Basic => "basic",
             AuthType::Digest => "digest",
             AuthType::Bearer => "bearer",
+            AuthType::OAuth2 => "oauth2",
+            AuthType::OAuth1 => "oauth1",
+            AuthType::AwsSigV4 => "aws-sigv4",
         }
     }
 
     /// The type a session file names, in any case.
     pub fn from_name(name: &str) -> Option<AuthType> {
-        [AuthType::Basic, AuthType::Digest, AuthType::Bearer]
+        AuthType::ALL
             .into_iter()
             .find(|k| k.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Schemes that sign or authorize each hop themselves ([`signer::Signer`]): their
+    /// credentials are a key and a secret, never looked up in .netrc.
+    pub fn is_signing(self) -> bool {
+        matches!(
+            self,
+            AuthType::OAuth2 | AuthType::OAuth1 | AuthType::AwsSigV4
+        )
     }
 }
 
@@ -46,6 +78,8 @@ pub enum Source {
     Prompt,
     /// Stored in the `--session` file.
     Session,
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`: never written into a session.
+    Environment,
 }
 
 /// Credentials for one run. `Debug` never shows the secret.
@@ -71,12 +105,13 @@ impl std::fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// The `Authorization` value sent up front (Digest waits for the server's challenge).
+    /// The `Authorization` value sent up front (Digest waits for the server's challenge; the
+    /// signing schemes set theirs per hop).
     pub fn header(&self) -> Option<String> {
         match self.kind {
             AuthType::Bearer => Some(format!("Bearer {}", self.secret)),
             AuthType::Basic => Some(basic(&self.user, &self.secret)),
-            AuthType::Digest => None,
+            AuthType::Digest | AuthType::OAuth2 | AuthType::OAuth1 | AuthType::AwsSigV4 => None,
         }
     }
 }
@@ -100,6 +135,8 @@ pub struct AuthRequest<'a> {
     pub netrc: Option<&'a Netrc>,
     /// Credentials stored in the `--session` file: (type, raw `-a` value).
     pub session: Option<(AuthType, &'a str)>,
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`, for aws-sigv4 without `-a`.
+    pub env_keys: Option<(&'a str, &'a str)>,
 }
 
 fn check_secret(text: &str, what: &str) -> Result<()> {
@@ -115,7 +152,13 @@ pub fn resolve(
     req: &AuthRequest,
     prompt: &mut dyn FnMut(&str, &str) -> Result<String>,
 ) -> Result<Option<Auth>> {
-    let kind = req.kind.unwrap_or(AuthType::Basic);
+    // A session that signs (oauth2, oauth1, aws-sigv4) keeps its scheme unless -A says
+    // otherwise: `-a` alone then gives it a fresh secret.
+    let signing_session = req.session.map(|(k, _)| k).filter(|k| k.is_signing());
+    let kind = req.kind.or(signing_session).unwrap_or(AuthType::Basic);
+    if kind.is_signing() {
+        return signing_credentials(req, kind, prompt).map(Some);
+    }
     if let Some(raw) = req.auth {
         check_secret(raw, "--auth")?;
         if kind == AuthType::Bearer {
@@ -146,7 +189,7 @@ pub fn resolve(
         }));
     }
     if req.url_credentials.is_none() {
-        if let Some((stored_kind, raw)) = req.session {
+        if let Some((stored_kind, raw)) = req.session.filter(|(k, _)| !k.is_signing()) {
             return Ok(Some(from_session(stored_kind, raw, req.kind)?));
         }
     }
@@ -186,6 +229,51 @@ pub fn resolve(
         );
     }
     Ok(None)
+}
+
+/// The key and secret of a signing scheme: `-a KEY:SECRET` (`-a KEY` prompts for the secret),
+/// the session's, or (aws-sigv4) the AWS variables. Never .netrc: its entries are passwords.
+fn signing_credentials(
+    req: &AuthRequest,
+    kind: AuthType,
+    prompt: &mut dyn FnMut(&str, &str) -> Result<String>,
+) -> Result<Auth> {
+    let auth = |user: &str, secret: String, source| Auth {
+        kind,
+        user: user.to_string(),
+        secret,
+        source,
+    };
+    if let Some(raw) = req.auth {
+        check_secret(raw, "--auth")?;
+        return Ok(match raw.split_once(':') {
+            Some((key, secret)) => auth(key, secret.to_string(), Source::CommandLine),
+            None => {
+                let secret = prompt(raw, req.host)?;
+                check_secret(&secret, "the secret")?;
+                auth(raw, secret, Source::Prompt)
+            }
+        });
+    }
+    match req.session {
+        Some((stored, raw)) if stored == kind => {
+            check_secret(raw, "the session's credentials")?;
+            // An OAuth 2.0 session keeps the client id and its token, never the secret.
+            let (key, secret) = raw.split_once(':').unwrap_or((raw, ""));
+            return Ok(auth(key, secret.to_string(), Source::Session));
+        }
+        _ => {}
+    }
+    if let (AuthType::AwsSigV4, Some((key, secret))) = (kind, req.env_keys) {
+        check_secret(key, "AWS_ACCESS_KEY_ID")?;
+        check_secret(secret, "AWS_SECRET_ACCESS_KEY")?;
+        return Ok(auth(key, secret.to_string(), Source::Environment));
+    }
+    bail!(match kind {
+        AuthType::OAuth2 => "--auth-type=oauth2 needs the client credentials: -a CLIENT_ID:CLIENT_SECRET",
+        AuthType::OAuth1 => "--auth-type=oauth1 needs the consumer key: -a CONSUMER_KEY:CONSUMER_SECRET",
+        _ => "--auth-type=aws-sigv4 needs the keys: -a ACCESS_KEY:SECRET_KEY, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+    })
 }
 
 /// Credentials stored in a session. `-A` on the command line may change how they are used.
@@ -237,6 +325,7 @@ mod tests {
             host: "api.test",
             netrc,
             session: None,
+            env_keys: None,
         }
     }
 

@@ -135,6 +135,7 @@ pub fn build(input: &RequestInput, inputs: Inputs) -> Result<Built> {
                 inputs.netrc
             },
             session: inputs.session_auth,
+            env_keys: input.scheme.aws_env.keys(),
         },
         inputs.prompt,
     )?;

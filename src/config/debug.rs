@@ -27,7 +27,13 @@ const VARIABLES: &[&str] = &[
     "CURL_CA_BUNDLE",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
 ];
+
+/// Variables whose whole value is a secret (`--auth-type=aws-sigv4` reads them).
+const SECRET_VARIABLES: &[&str] = &["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 
 /// The report, as lines (without the program prefix).
 pub fn report(
@@ -55,7 +61,10 @@ pub fn report(
         out.push_str("  (none set)\n");
     }
     for (name, value) in vars {
-        let value = redacted(&value.to_string_lossy());
+        let value = match SECRET_VARIABLES.contains(&name.as_str()) {
+            true => REDACTED.to_string(),
+            false => redacted(&value.to_string_lossy()),
+        };
         out.push_str(&format!("  {}={}\n", inert(name), inert(&value)));
     }
     out
@@ -87,6 +96,13 @@ fn redact_args(args: &Args) -> Args {
         // `USER:PASS` keeps the user; a token (or a user alone) is hidden whole.
         args.auth = Some(match auth.split_once(':') {
             Some((user, _)) => format!("{user}:{REDACTED}"),
+            None => REDACTED.to_string(),
+        });
+    }
+    if let Some(token) = &args.oauth1_token {
+        // `TOKEN:SECRET` keeps the token; its secret is hidden.
+        args.oauth1_token = Some(match token.split_once(':') {
+            Some((token, _)) => format!("{token}:{REDACTED}"),
             None => REDACTED.to_string(),
         });
     }

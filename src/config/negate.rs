@@ -97,6 +97,7 @@ pub fn try_parse_as(name: &'static str, argv: Vec<OsString>) -> Result<Args, cla
             "format_options" => args.format_options = values,
             "resolve" => args.resolve = values,
             "proxy" => args.proxy = values,
+            "scope" => args.scope = values,
             _ => {}
         }
     }
@@ -216,6 +217,11 @@ fn reset(args: &mut Args, defaults: &Args, id: &str) -> bool {
         auth,
         auth_type,
         ignore_netrc,
+        token_url,
+        scope,
+        token_auth,
+        oauth1_token,
+        aws_sigv4,
         offline,
         curl,
         timeout,

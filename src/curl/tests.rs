@@ -88,6 +88,7 @@ impl<'a> R<'a> {
             follow: self.follow,
             plan: &self.plan,
             netrc_file: self.netrc_file,
+            signer: None,
         })
     }
 

@@ -41,6 +41,9 @@ pub enum Decision {
     /// `--paginate`: this page is the last, though it links to a next one; the warning says
     /// why (a link loop, `--max-pages`).
     LastPage(String),
+    /// OAuth 2.0: the session's token was refused (401); fetch a new one, then send this
+    /// request again (once).
+    RefreshToken(RequestSpec),
 }
 
 /// The run's rules for deciding, fixed before the first hop.
@@ -56,6 +59,9 @@ pub struct Policy<'a> {
     pub retry: &'a RetryPolicy,
     /// `--paginate`: follow `rel="next"` links.
     pub paging: Option<Paging>,
+    /// OAuth 2.0 with the session's token and the client's secret: a 401 from the token's
+    /// origin fetches a new token and tries once more.
+    pub token_refresh: bool,
 }
 
 impl<'a> Policy<'a> {
@@ -78,12 +84,21 @@ impl<'a> Policy<'a> {
             netrc_managed,
             retry,
             paging: None,
+            token_refresh: false,
         }
     }
 
     /// The policy, paginating as `paging` says.
     pub fn with_paging(self, paging: Option<Paging>) -> Policy<'a> {
         Policy { paging, ..self }
+    }
+
+    /// The policy, refreshing a stale OAuth 2.0 token on a 401 when `refresh` says so.
+    pub fn with_token_refresh(self, token_refresh: bool) -> Policy<'a> {
+        Policy {
+            token_refresh,
+            ..self
+        }
     }
 }
 
@@ -96,6 +111,8 @@ pub struct HopState {
     pub answered_challenge: bool,
     /// Retries made of the request now being sent.
     pub retries: u32,
+    /// An OAuth 2.0 token was refreshed after a 401 (a second 401 stands).
+    pub refreshed_token: bool,
 }
 
 impl HopState {
@@ -106,6 +123,11 @@ impl HopState {
                 redirects: self.redirects + 1,
                 answered_challenge: false,
                 retries: 0,
+                ..self
+            },
+            Decision::RefreshToken(_) => HopState {
+                refreshed_token: true,
+                ..self
             },
             Decision::Challenge(_) => HopState {
                 answered_challenge: true,
@@ -152,6 +174,9 @@ pub fn decide(
             return Ok(Decision::Challenge(next));
         }
     }
+    if let Some(next) = token_refresh(policy, state, spec, head)? {
+        return Ok(Decision::RefreshToken(next));
+    }
     let after = || format!("HTTP {} {}", head.status, inert(&head.reason));
     match retry::after_response(
         policy.retry,
@@ -188,6 +213,21 @@ pub fn decide(
         Some(next) => Decision::Redirect(next),
         None => paging::next_page(policy, pages, spec, head)?.unwrap_or(Decision::Done),
     })
+}
+
+/// The same request again with a new OAuth 2.0 token, when the session's token was refused
+/// by its origin and has not been refreshed yet.
+fn token_refresh(
+    policy: &Policy,
+    state: HopState,
+    spec: &RequestSpec,
+    head: &ResponseHead,
+) -> Result<Option<RequestSpec>> {
+    let home = policy.secrets.origin.as_ref() == Some(&Origin::of(&spec.url));
+    if !policy.token_refresh || state.refreshed_token || head.status != 401 || !home {
+        return Ok(None);
+    }
+    redirect::resend(spec).map(Some).map_err(anyhow::Error::msg)
 }
 
 /// The request that follows a redirect response, if it is one to follow.

@@ -20,13 +20,17 @@ pub use print::print_offline_body;
 use std::io::{self, Read};
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 
 use crate::auth::netrc::Netrc;
+use crate::auth::oauth2;
+use crate::auth::signer::{unix_now, OAuth2State, Signer};
 use crate::auth::{digest, AuthType};
 use crate::cookies::CookieJar;
+use crate::decode;
 use crate::download::Download;
 use crate::exit::{one_line, ExitStatus};
+use crate::mask::Mask;
 use crate::options::{Follow, Paging, RetryPolicy};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::Display;
@@ -70,6 +74,8 @@ pub struct Exchanger<'a> {
     pub prog: &'static str,
     /// `--paginate`: follow `rel="next"` links from page to page.
     pub paging: Option<Paging>,
+    /// oauth2, oauth1 or aws-sigv4: puts its credentials on each hop to their origin.
+    pub signer: Option<&'a Signer>,
 }
 
 impl Exchanger<'_> {
@@ -77,8 +83,13 @@ impl Exchanger<'_> {
     pub fn run(&self, first: &RequestSpec, jar: &mut CookieJar) -> Result<Outcome> {
         let mut started = Instant::now();
         let secrets = BoundSecrets::of(first);
+        let oauth2 = self.signer.and_then(Signer::oauth2);
+        if let Some(state) = oauth2.filter(|s| s.needs_token(unix_now(SystemTime::now()))) {
+            self.fetch_token(state)?;
+        }
         let policy = Policy::new(first, self.follow, &secrets, self.netrc, self.retry)
-            .with_paging(self.paging);
+            .with_paging(self.paging)
+            .with_token_refresh(oauth2.is_some_and(|s| s.from_session && s.client.can_fetch()));
         let mut pages = Pages::starting_at(&first.url);
         let mut slurp = self
             .paging
@@ -89,7 +100,8 @@ impl Exchanger<'_> {
             .auth
             .as_ref()
             .is_some_and(|a| a.kind == AuthType::Digest);
-        let hold = !self.all && (self.follow.enabled || digest || self.retry.max > 0);
+        let hold = !self.all
+            && (self.follow.enabled || digest || self.retry.max > 0 || policy.token_refresh);
         let mut spec = first.clone();
         let mut state = HopState::default();
         loop {
@@ -97,6 +109,7 @@ impl Exchanger<'_> {
                 self.printer.hold();
             }
             with_cookies(&mut spec, jar, &secrets);
+            self.sign(&mut spec, &secrets)?;
             let response = match self.send(&spec) {
                 Ok(response) => response,
                 Err(error) => {
@@ -151,11 +164,91 @@ impl Exchanger<'_> {
                     self.pause(wait, state.retries, &after)?;
                     continue;
                 }
+                Decision::RefreshToken(next) => {
+                    self.intermediate(response, started)?;
+                    if let Some(state) = oauth2 {
+                        self.fetch_token(state)?;
+                    }
+                    spec = next;
+                    continue;
+                }
                 Decision::Redirect(next) | Decision::Challenge(next) => next,
             };
             self.intermediate(response, started)?;
             spec = next;
         }
+    }
+
+    /// Puts the signer's credentials on a hop to their origin (afresh: a new signature per
+    /// hop), and takes them off a hop elsewhere.
+    fn sign(&self, spec: &mut RequestSpec, secrets: &BoundSecrets) -> Result<()> {
+        let Some(signer) = self.signer else {
+            return Ok(());
+        };
+        match secrets.origin.as_ref() == Some(&Origin::of(&spec.url)) {
+            true => signer.sign(spec, SystemTime::now()),
+            false => {
+                signer.strip(spec);
+                Ok(())
+            }
+        }
+    }
+
+    /// The signer's secret headers, hidden wherever a request is printed.
+    fn mask(&self) -> Mask {
+        Mask::headers(self.signer.map(Signer::masked_headers).unwrap_or_default())
+    }
+
+    /// Fetches an OAuth 2.0 token: an intermediate exchange (printed with `--all`, the client's
+    /// secret and the token hidden), through the run's client (its TLS and proxy options).
+    fn fetch_token(&self, state: &OAuth2State) -> Result<()> {
+        let client = &state.client;
+        let spec = client.token_request();
+        let started = Instant::now();
+        let print = match self.all {
+            true => self.print,
+            false => PrintSet::default(),
+        };
+        let shown = client.shown_request_body();
+        let response = self.send_shown(
+            &spec,
+            print,
+            &Mask::headers(["Authorization"]),
+            Some(&shown),
+        )?;
+        let Response {
+            head,
+            body,
+            timings,
+            tls,
+        } = response;
+        let url = client.token_url.as_str();
+        let mut bytes = Vec::new();
+        decode::decode(&head, body)?
+            .take(oauth2::MAX_TOKEN_RESPONSE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(print::body_error)
+            .with_context(|| format!("cannot read the token endpoint's answer ({url})"))?;
+        if bytes.len() as u64 > oauth2::MAX_TOKEN_RESPONSE {
+            bail!("the token endpoint {url} answered with more than 1 MiB; that is not a token response");
+        }
+        let token = oauth2::parse_response(
+            &client.token_url,
+            head.status,
+            &bytes,
+            unix_now(SystemTime::now()),
+        );
+        if self.all {
+            let shown = Response {
+                head,
+                body: Box::new(io::Cursor::new(oauth2::shown_response_body(&bytes))),
+                timings,
+                tls,
+            };
+            self.print_response(shown, started, false)?;
+        }
+        state.set_token(token?);
+        Ok(())
     }
 
     /// The wait before retrying after a failed exchange; `None` when it is not retried (a note

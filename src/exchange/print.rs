@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 
 use super::{drain, Exchanger, Outcome};
 use crate::decode;
+use crate::mask::Mask;
 use crate::output::{PrintSet, Printer};
 use crate::pretty::body::BodySink;
 use crate::pretty::Display;
@@ -21,18 +22,31 @@ use crate::transport::{upload, Response};
 const UPLOAD_PROGRESS_MIN: u64 = 1_000_000;
 
 impl Exchanger<'_> {
-    /// Sends one request, printing its head and body as they are written.
+    /// Sends one request, printing its head and body as they are written (the signer's
+    /// secret headers masked).
     pub(super) fn send(&self, spec: &RequestSpec) -> Result<Response> {
-        let print = self.print;
+        self.send_shown(spec, self.print, &self.mask(), None)
+    }
+
+    /// Sends one request, printing what `print` asks: its head with `mask` applied, and its
+    /// body as written, or `shown_body` instead when the body holds a secret.
+    pub(super) fn send_shown(
+        &self,
+        spec: &RequestSpec,
+        print: PrintSet,
+        mask: &Mask,
+        shown_body: Option<&[u8]>,
+    ) -> Result<Response> {
         let printer = self.printer;
         let head_hook = print.any_request().then(|| {
             let printer = printer.clone();
             let display = self.display.clone();
             let print_head = print.request_head;
+            let mask = mask.clone();
             Box::new(move |head: &[u8]| {
                 let _ = printer.begin();
                 if print_head {
-                    let _ = printer.write(&display.head(head));
+                    let _ = printer.write(&display.head(&mask.head(head)));
                 }
             }) as Box<dyn FnMut(&[u8]) + Send>
         });
@@ -41,7 +55,7 @@ impl Exchanger<'_> {
         let body = if spec.body.is_empty() {
             None
         } else {
-            let tee = print.request_body.then(|| {
+            let tee = (print.request_body && shown_body.is_none()).then(|| {
                 *req_sink.lock() = Some(request_sink(spec, self.display, print, printer));
                 Box::new(req_sink.clone()) as Box<dyn Write + Send>
             });
@@ -64,6 +78,11 @@ impl Exchanger<'_> {
         let response = response?;
         let sink = req_sink.lock().take();
         if let Some(sink) = sink {
+            sink.finish()?;
+        }
+        if let Some(shown) = shown_body.filter(|_| print.request_body) {
+            let mut sink = request_sink(spec, self.display, print, printer);
+            sink.push(shown)?;
             sink.finish()?;
         }
         if print.any_request() {
@@ -271,7 +290,14 @@ pub fn print_offline_body(
     display: &Display,
     print: PrintSet,
     printer: &Printer,
+    shown_body: Option<&[u8]>,
 ) -> Result<()> {
+    if let Some(shown) = shown_body {
+        let mut sink = request_sink(spec, display, print, printer);
+        sink.push(shown)?;
+        sink.finish()?;
+        return Ok(());
+    }
     let mut body = upload::body_reader(&spec.body, None)?;
     let mut sink = request_sink(spec, display, print, printer);
     let mut buf = vec![0u8; 64 * 1024];

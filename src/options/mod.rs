@@ -5,6 +5,7 @@
 //! `--download`, `-o` without `-d` is redirected output. Nothing outside this layer and the CLI
 //! names `cli::Args`; the rest of the program sees only [`Options`].
 
+pub mod auth;
 pub mod curl;
 mod net;
 mod no_proxy;
@@ -18,8 +19,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Result};
 
+use crate::auth::scheme::{AwsEnv, SchemeParams, TokenAuth};
 use crate::auth::AuthType;
-use crate::cli::{Args, CliAuthType};
+use crate::cli::{Args, CliAuthType, CliTokenAuth};
 use crate::download::DownloadOptions;
 use crate::items::{self, Item};
 
@@ -48,6 +50,8 @@ pub struct Env {
     pub tls: tls::TlsEnv,
     /// `http_proxy`, `https_proxy`, `all_proxy`, `no_proxy` (either case), `REQUEST_METHOD`.
     pub proxy: proxy::ProxyEnv,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+    pub aws: AwsEnv,
 }
 
 /// One run, resolved.
@@ -85,6 +89,8 @@ pub struct RequestInput {
     /// `-a` as typed, and `-A`.
     pub auth: Option<String>,
     pub auth_type: Option<AuthType>,
+    /// What oauth2, oauth1 and aws-sigv4 need besides `-a`.
+    pub scheme: SchemeParams,
     pub ignore_netrc: bool,
     /// Standard input is the body source (not ignored, not a terminal; the caller still checks
     /// for /dev/null and a closed stdin).
@@ -146,7 +152,7 @@ pub struct Policies {
 /// program's (`https` for the https program), which wins over `--default-scheme` there.
 pub fn resolve(args: &Args, env: &Env, https_program: bool) -> Result<Options> {
     check_continue(args.resume, args.download)?;
-    let request = request_input(args, env.terminals, https_program)?;
+    let request = request_input(args, env, https_program)?;
     let client = client_options(args, env)?;
     let print = print::plan(args, env)?;
     let policy = policies(args, env.terminals)?;
@@ -166,8 +172,30 @@ pub fn check_continue(resume: bool, download: bool) -> Result<()> {
     Ok(())
 }
 
-fn request_input(args: &Args, terminals: Terminals, https_program: bool) -> Result<RequestInput> {
+fn request_input(args: &Args, env: &Env, https_program: bool) -> Result<RequestInput> {
+    let terminals = env.terminals;
     let (method, url, raw_items) = split_positionals(&args.positionals);
+    let default_scheme = match https_program {
+        true => "https".to_string(),
+        false => args.default_scheme.clone(),
+    };
+    let flags = auth::SchemeFlags {
+        token_url: args.token_url.as_deref(),
+        scopes: &args.scope,
+        token_auth: args.token_auth.map(|t| match t {
+            CliTokenAuth::Basic => TokenAuth::Basic,
+            CliTokenAuth::Body => TokenAuth::Body,
+        }),
+        oauth1_token: args.oauth1_token.as_deref(),
+        aws_sigv4: args.aws_sigv4.as_deref(),
+    };
+    let auth_type = auth::auth_type(args.auth_type.map(auth_type), &flags)?;
+    // The AWS variables are credentials: read only when that scheme asks for them.
+    let aws_env = match auth_type {
+        Some(AuthType::AwsSigV4) => env.aws.clone(),
+        _ => AwsEnv::default(),
+    };
+    let scheme = auth::params(&flags, aws_env, &default_scheme)?;
     let items = raw_items
         .iter()
         .map(|arg| items::parse_item(arg).map_err(anyhow::Error::msg))
@@ -182,12 +210,10 @@ fn request_input(args: &Args, terminals: Terminals, https_program: bool) -> Resu
         compress: args.compress,
         chunked: args.chunked,
         path_as_is: args.path_as_is,
-        default_scheme: match https_program {
-            true => "https".into(),
-            false => args.default_scheme.clone(),
-        },
+        default_scheme,
         auth: args.auth.clone(),
-        auth_type: args.auth_type.map(auth_type),
+        auth_type,
+        scheme,
         ignore_netrc: args.ignore_netrc,
         stdin_allowed: !args.ignore_stdin && !terminals.stdin,
     })
@@ -211,6 +237,9 @@ fn auth_type(kind: CliAuthType) -> AuthType {
         CliAuthType::Basic => AuthType::Basic,
         CliAuthType::Digest => AuthType::Digest,
         CliAuthType::Bearer => AuthType::Bearer,
+        CliAuthType::Oauth2 => AuthType::OAuth2,
+        CliAuthType::Oauth1 => AuthType::OAuth1,
+        CliAuthType::AwsSigv4 => AuthType::AwsSigV4,
     }
 }
 

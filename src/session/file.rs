@@ -23,8 +23,65 @@ pub const MAX_SESSION_BYTES: usize = 4 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredAuth {
     pub kind: AuthType,
-    /// What `-a` was: `user:pass`, or the token.
+    /// What `-a` was: `user:pass`, or the token (oauth2: the client id alone).
     pub raw: String,
+    /// What a signing scheme keeps besides (keys next to `raw_auth` in the file).
+    pub scheme: StoredScheme,
+}
+
+/// What oauth2, oauth1 and aws-sigv4 keep in a session besides `raw_auth`: oauth2 its token
+/// endpoint, scopes and token (never the client secret), oauth1 the user token, aws-sigv4
+/// its scope. `Debug` hides the secrets.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct StoredScheme {
+    pub token_url: Option<String>,
+    /// Space-separated, as RFC 6749 §3.3 writes scopes.
+    pub scope: Option<String>,
+    pub token_auth: Option<String>,
+    pub access_token: Option<String>,
+    /// Seconds since the Unix epoch.
+    pub expires_at: Option<u64>,
+    /// `TOKEN:TOKEN_SECRET`.
+    pub oauth1_token: Option<String>,
+    pub aws_sigv4: Option<String>,
+}
+
+impl std::fmt::Debug for StoredScheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("StoredScheme")
+            .field("token_url", &self.token_url)
+            .field("scope", &self.scope)
+            .field("token_auth", &self.token_auth)
+            .field("access_token", &hidden(&self.access_token))
+            .field("expires_at", &self.expires_at)
+            .field("oauth1_token", &hidden(&self.oauth1_token))
+            .field("aws_sigv4", &self.aws_sigv4)
+            .finish()
+    }
+}
+
+/// The string keys of [`StoredScheme`], in the file's (sorted) order.
+const SCHEME_KEYS: [&str; 6] = [
+    "access_token",
+    "aws_sigv4",
+    "oauth1_token",
+    "scope",
+    "token_auth",
+    "token_url",
+];
+
+impl StoredScheme {
+    fn field(&mut self, key: &str) -> &mut Option<String> {
+        match key {
+            "access_token" => &mut self.access_token,
+            "aws_sigv4" => &mut self.aws_sigv4,
+            "oauth1_token" => &mut self.oauth1_token,
+            "scope" => &mut self.scope,
+            "token_auth" => &mut self.token_auth,
+            _ => &mut self.token_url,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -209,7 +266,21 @@ fn parse_auth(v: &Value) -> Result<Option<StoredAuth>, String> {
             kind.to_ascii_lowercase()
         ));
     };
-    Ok(Some(StoredAuth { kind, raw }))
+    let mut scheme = StoredScheme::default();
+    for key in SCHEME_KEYS {
+        if let Some(value) = text(key)? {
+            no_controls(&value, &format!("auth.{key}"))?;
+            *scheme.field(key) = Some(value);
+        }
+    }
+    scheme.expires_at = match obj.get("expires_at").unwrap_or(&Value::Null) {
+        Value::Null => None,
+        v => Some(
+            v.as_u64()
+                .ok_or("auth.expires_at: expected a number of seconds")?,
+        ),
+    };
+    Ok(Some(StoredAuth { kind, raw, scheme }))
 }
 
 /// Reads a session file's content. The error says what is wrong, for
@@ -251,6 +322,15 @@ pub fn render(data: &SessionData) -> String {
         Some(a) => {
             auth.insert("raw_auth".into(), a.raw.clone().into());
             auth.insert("type".into(), a.kind.name().into());
+            let mut scheme = a.scheme.clone();
+            for key in SCHEME_KEYS {
+                if let Some(value) = scheme.field(key).take() {
+                    auth.insert(key.into(), value.into());
+                }
+            }
+            if let Some(at) = a.scheme.expires_at {
+                auth.insert("expires_at".into(), at.into());
+            }
         }
         None => {
             auth.insert("password".into(), Value::Null);
@@ -321,7 +401,8 @@ mod tests {
             s.auth,
             Some(StoredAuth {
                 kind: AuthType::Basic,
-                raw: "alice:secret".into()
+                raw: "alice:secret".into(),
+                scheme: StoredScheme::default(),
             })
         );
         assert_eq!(s.cookies.len(), 2);

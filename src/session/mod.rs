@@ -15,7 +15,7 @@ use anyhow::Result;
 
 use crate::auth::{Auth, AuthType, Source};
 use crate::cookies::{CookieJar, StoredCookie};
-use file::{SessionData, StoredAuth};
+use file::{SessionData, StoredAuth, StoredScheme};
 
 pub struct Session {
     pub path: PathBuf,
@@ -90,19 +90,27 @@ pub fn storable_header(name: &str, value: &str) -> bool {
         || (lower == "user-agent" && value.starts_with("courier/")))
 }
 
-/// The credentials to store for this run's auth, unless they came from .netrc or the session.
-pub fn storable_auth(auth: Option<&Auth>) -> Option<StoredAuth> {
+/// The credentials to store for this run's auth, unless they came from .netrc, the
+/// environment or the session; `scheme` is what a signing scheme keeps besides. An OAuth 2.0
+/// client's secret is never stored: its id and its token are. (A client from the session has
+/// no secret, so it fetched no token to store.)
+pub fn storable_auth(auth: Option<&Auth>, scheme: Option<StoredScheme>) -> Option<StoredAuth> {
     let auth = auth?;
-    if matches!(auth.source, Source::Netrc | Source::Session) {
+    if matches!(
+        auth.source,
+        Source::Netrc | Source::Session | Source::Environment
+    ) {
         return None;
     }
     let raw = match auth.kind {
         AuthType::Bearer => auth.secret.clone(),
+        AuthType::OAuth2 => auth.user.clone(),
         _ => format!("{}:{}", auth.user, auth.secret),
     };
     Some(StoredAuth {
         kind: auth.kind,
         raw,
+        scheme: scheme.unwrap_or_default(),
     })
 }
 
@@ -223,11 +231,11 @@ mod tests {
             secret: "p".into(),
             source: Source::Netrc,
         };
-        assert!(storable_auth(Some(&netrc)).is_none());
+        assert!(storable_auth(Some(&netrc), None).is_none());
         let cli = Auth {
             source: Source::CommandLine,
             ..netrc
         };
-        assert_eq!(storable_auth(Some(&cli)).unwrap().raw, "u:p");
+        assert_eq!(storable_auth(Some(&cli), None).unwrap().raw, "u:p");
     }
 }

@@ -101,6 +101,7 @@ fn redirects_only_when_following() {
 fn the_redirect_limit_is_exit_6() {
     let s = spec("http://a.test/x", None, &[]);
     let state = HopState {
+        refreshed_token: false,
         redirects: 2,
         ..HopState::default()
     };
@@ -188,6 +189,7 @@ fn netrc_credentials_are_looked_up_per_host_on_redirect() {
 fn state_counts_redirects_and_resets_the_challenge() {
     let s = spec("http://a.test/", None, &[]);
     let state = HopState {
+        refreshed_token: false,
         redirects: 1,
         answered_challenge: true,
         retries: 2,

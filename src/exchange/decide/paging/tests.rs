@@ -384,6 +384,7 @@ fn hostile_links_are_refused_with_a_reason() {
 #[test]
 fn a_new_page_counts_its_redirects_afresh() {
     let state = HopState {
+        refreshed_token: false,
         redirects: 4,
         answered_challenge: true,
         retries: 3,
