@@ -1,5 +1,5 @@
 //! Credentials: where they come from (`-a`, the URL, .netrc, a prompt) and how they answer a
-//! server (Basic, Bearer, Digest).
+//! server (Basic, Bearer, Digest; OAuth 2.0 tokens, OAuth 1.0a and AWS SigV4 signatures).
 //!
 //! Resolution is a pure function over what the caller read (the netrc file) and a prompt
 //! callback; nothing here touches the terminal or the file system itself.
