@@ -6,6 +6,7 @@
 mod support;
 
 mod auth;
+mod auth_support_selftest;
 mod bodies;
 mod cases;
 mod cli_core;

@@ -6,6 +6,7 @@
 //! here therefore runs the binary with `/dev/null` as stdin unless it asks for something else
 //! ([`Cmd::stdin`]).
 
+pub mod auth_servers;
 pub mod output;
 pub mod proxy;
 pub mod server;
