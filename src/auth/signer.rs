@@ -334,6 +334,9 @@ fn payload(spec: &RequestSpec) -> Result<sigv4::Payload> {
     if streamed {
         return Ok(sigv4::Payload::Unsigned);
     }
+    if spec.body.is_empty() {
+        return Ok(sigv4::Payload::Sha256(sigv4::EMPTY_SHA256.into()));
+    }
     let mut reader = crate::transport::upload::body_reader(&spec.body, None)?;
     sigv4::payload_hash(&mut reader).context("cannot read the request body to sign it")
 }

@@ -127,8 +127,12 @@ pub fn oauth1_token(raw: &str) -> Result<(String, String)> {
 
 /// `--aws-sigv4 PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]]`.
 pub fn aws_scope(raw: &str) -> Result<String> {
-    if raw.is_empty() || raw.chars().any(char::is_control) {
-        bail!("--aws-sigv4 takes PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]], e.g. aws:amz:us-east-1:execute-api");
+    if let Err(why) = crate::auth::sigv4::Scope::parse(raw) {
+        bail!(
+            "--aws-sigv4 {:?}: {why} (it takes PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]], e.g. \
+             aws:amz:us-east-1:execute-api)",
+            crate::pretty::sanitize::inert(raw)
+        );
     }
     Ok(raw.to_string())
 }
