@@ -23,10 +23,19 @@ complete -c http -s o -l output -d 'The file to write: with --download, the body
 complete -c http -l max-pages -d 'With --paginate: the most pages to fetch (default 100, at most 100000)' -r
 complete -c http -l session -d 'Use a session and update it: cookies, auth and headers kept between runs. A NAME is kept in the config dir per host; a value with a / is a file path' -r
 complete -c http -l session-read-only -d 'Use a session without ever writing it' -r
-complete -c http -s a -l auth -d 'Credentials: USER:PASS (USER alone prompts for the password), or a TOKEN with --auth-type=bearer' -r
-complete -c http -s A -l auth-type -d 'The authentication scheme: basic, digest (answers the server\'s challenge) or bearer' -r -f -a "basic\t''
+complete -c http -s a -l auth -d 'Credentials: USER:PASS (USER alone prompts for the password), a TOKEN with --auth-type=bearer, CLIENT_ID:CLIENT_SECRET (oauth2), CONSUMER_KEY:CONSUMER_SECRET (oauth1) or ACCESS_KEY:SECRET_KEY (aws-sigv4)' -r
+complete -c http -s A -l auth-type -d 'The authentication scheme: basic, digest (answers the server\'s challenge), bearer, oauth2 (client credentials), oauth1 (HMAC-SHA1 signing) or aws-sigv4' -r -f -a "basic\t''
 digest\t''
-bearer\t''"
+bearer\t''
+oauth2\t'OAuth 2.0 client credentials (RFC 6749 §4.4)'
+oauth1\t'OAuth 1.0a, HMAC-SHA1 (RFC 5849)'
+aws-sigv4\t'AWS Signature Version 4'"
+complete -c http -l token-url -d 'OAuth 2.0: the token endpoint the client credentials are exchanged at (implies --auth-type=oauth2)' -r
+complete -c http -l scope -d 'OAuth 2.0: a scope to ask for; repeat it, or give several separated by spaces' -r
+complete -c http -l token-auth -d 'OAuth 2.0: how the client authenticates to the token endpoint: basic (HTTP Basic, the default) or body (client_id and client_secret in the form)' -r -f -a "basic\t'HTTP Basic with the client id and secret (RFC 6749 §2.3.1, the default)'
+body\t'`client_id` and `client_secret` in the form body'"
+complete -c http -l oauth1-token -d 'OAuth 1.0a: the user\'s token and token secret (implies --auth-type=oauth1)' -r
+complete -c http -l aws-sigv4 -d 'AWS Signature V4 with curl\'s PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]], e.g. aws:amz:us-east-1:execute-api (implies --auth-type=aws-sigv4)' -r
 complete -c http -l timeout -d 'Seconds of silence allowed between bytes (connect included); 0 waits forever' -r
 complete -c http -l connect-timeout -d 'Seconds allowed to connect (DNS, TCP and TLS, proxy included); default: --timeout, else 30' -r
 complete -c http -l max-time -d 'Seconds the whole run may take, every redirect hop included; exit 2 when exceeded' -r

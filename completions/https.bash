@@ -23,7 +23,7 @@ _https() {
 
     case "${cmd}" in
         https)
-            opts="-j -f -x -s -h -b -m -v -S -q -d -o -c -a -A -4 -6 -F -I -V -p --json --form --multipart --boundary --raw --compress --pretty --style --sorted --unsorted --format-options --response-charset --response-mime --headers --body --meta --verbose --all --stream --quiet --download --output --continue --paginate --max-pages --slurp --session --session-read-only --auth --auth-type --ignore-netrc --offline --curl --timeout --connect-timeout --max-time --max-headers --resolve --ipv4 --ipv6 --unix-socket --interface --follow --max-redirects --retry --retry-on --retry-backoff --retry-max-delay --retry-all-methods --check-status --path-as-is --chunked --proxy --verify --ssl --ciphers --cert --cert-key --cert-key-pass --ignore-stdin --default-scheme --debug --version --help --print GET POST PUT PATCH DELETE HEAD OPTIONS"
+            opts="-j -f -x -s -h -b -m -v -S -q -d -o -c -a -A -4 -6 -F -I -V -p --json --form --multipart --boundary --raw --compress --pretty --style --sorted --unsorted --format-options --response-charset --response-mime --headers --body --meta --verbose --all --stream --quiet --download --output --continue --paginate --max-pages --slurp --session --session-read-only --auth --auth-type --ignore-netrc --token-url --scope --token-auth --oauth1-token --aws-sigv4 --offline --curl --timeout --connect-timeout --max-time --max-headers --resolve --ipv4 --ipv6 --unix-socket --interface --follow --max-redirects --retry --retry-on --retry-backoff --retry-max-delay --retry-all-methods --check-status --path-as-is --chunked --proxy --verify --ssl --ciphers --cert --cert-key --cert-key-pass --ignore-stdin --default-scheme --debug --version --help --print GET POST PUT PATCH DELETE HEAD OPTIONS"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -90,11 +90,31 @@ _https() {
                     return 0
                     ;;
                 --auth-type)
-                    COMPREPLY=($(compgen -W "basic digest bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic digest bearer oauth2 oauth1 aws-sigv4" -- "${cur}"))
                     return 0
                     ;;
                 -A)
-                    COMPREPLY=($(compgen -W "basic digest bearer" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "basic digest bearer oauth2 oauth1 aws-sigv4" -- "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-auth)
+                    COMPREPLY=($(compgen -W "basic body" -- "${cur}"))
+                    return 0
+                    ;;
+                --oauth1-token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --aws-sigv4)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --timeout)

@@ -426,6 +426,62 @@ mod tests {
     }
 
     #[test]
+    fn signing_schemes_take_a_key_and_a_secret_never_from_netrc() {
+        let (netrc, _) = netrc::parse(b"machine api.test login alice password pw\n");
+        let a = resolve(
+            &req(Some("key:se:cret"), Some(AuthType::OAuth1), Some(&netrc)),
+            &mut no_prompt,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((a.user.as_str(), a.secret.as_str()), ("key", "se:cret"));
+        assert_eq!(a.header(), None, "signed per hop, not up front");
+        let mut asked = Vec::new();
+        let mut prompt = |u: &str, _: &str| {
+            asked.push(u.to_string());
+            Ok("s".to_string())
+        };
+        let p = resolve(
+            &req(Some("client"), Some(AuthType::OAuth2), None),
+            &mut prompt,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((p.secret.as_str(), p.source), ("s", Source::Prompt));
+        assert_eq!(asked, ["client"]);
+        for kind in [AuthType::OAuth2, AuthType::OAuth1, AuthType::AwsSigV4] {
+            let err = resolve(&req(None, Some(kind), Some(&netrc)), &mut no_prompt).unwrap_err();
+            assert!(err.to_string().contains("-a "), "{err}");
+        }
+    }
+
+    #[test]
+    fn aws_keys_from_the_environment_and_sessions_keep_their_scheme() {
+        let mut r = req(None, Some(AuthType::AwsSigV4), None);
+        r.env_keys = Some(("AKID", "SECRET"));
+        let a = resolve(&r, &mut no_prompt).unwrap().unwrap();
+        assert_eq!((a.user.as_str(), a.source), ("AKID", Source::Environment));
+        // -a wins over the variables.
+        r.auth = Some("AK2:S2");
+        assert_eq!(resolve(&r, &mut no_prompt).unwrap().unwrap().user, "AK2");
+        // An oauth2 session (client id only) is used without -A; -a gives it a secret.
+        let mut s = req(None, None, None);
+        s.session = Some((AuthType::OAuth2, "client-id"));
+        let a = resolve(&s, &mut no_prompt).unwrap().unwrap();
+        assert_eq!(
+            (a.kind, a.user.as_str(), a.secret.as_str(), a.source),
+            (AuthType::OAuth2, "client-id", "", Source::Session)
+        );
+        s.auth = Some("client-id:sec");
+        let b = resolve(&s, &mut no_prompt).unwrap().unwrap();
+        assert_eq!((b.kind, b.secret.as_str()), (AuthType::OAuth2, "sec"));
+        // -A basic does not borrow a signing scheme's stored key.
+        let mut c = req(None, Some(AuthType::Basic), None);
+        c.session = Some((AuthType::OAuth1, "key:secret"));
+        assert!(resolve(&c, &mut no_prompt).is_err());
+    }
+
+    #[test]
     fn debug_hides_the_secret() {
         let a = resolve(&req(Some("u:hunter2"), None, None), &mut no_prompt)
             .unwrap()

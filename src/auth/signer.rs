@@ -340,3 +340,6 @@ fn payload(spec: &RequestSpec) -> Result<sigv4::Payload> {
     let mut reader = crate::transport::upload::body_reader(&spec.body, None)?;
     sigv4::payload_hash(&mut reader).context("cannot read the request body to sign it")
 }
+
+#[cfg(test)]
+mod tests;

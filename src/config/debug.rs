@@ -155,6 +155,7 @@ mod tests {
             "--cert-key-pass",
             SECRET,
             &format!("--proxy=http:http://u:{SECRET}@proxy:3128"),
+            &format!("--oauth1-token=tok:{SECRET}"),
             &format!("https://bob:{SECRET}@example.org/x"),
             &format!("Authorization:Bearer {SECRET}"),
             &format!("cookie:sid={SECRET}"),
@@ -168,6 +169,9 @@ mod tests {
                 OsString::from(format!("http://u:{SECRET}@p:1")),
             ),
             ("COURIER_CONFIG_DIR".to_string(), OsString::from("/cfg")),
+            ("AWS_SECRET_ACCESS_KEY".to_string(), OsString::from(SECRET)),
+            ("AWS_SESSION_TOKEN".to_string(), OsString::from(SECRET)),
+            ("AWS_ACCESS_KEY_ID".to_string(), OsString::from("AKIDPLAIN")),
         ];
         let text = report(&args, Some(Path::new("/cfg")), None, &vars);
         assert!(!text.contains(SECRET), "{text}");
@@ -179,6 +183,9 @@ mod tests {
             "config file: none",
             "HTTPS_PROXY=",
             "proxy:3128",
+            "tok:<redacted>",
+            "AWS_SESSION_TOKEN=<redacted>",
+            "AWS_ACCESS_KEY_ID=AKIDPLAIN",
         ] {
             assert!(text.contains(shown), "{shown} in {text}");
         }

@@ -136,3 +136,119 @@ pub fn aws_scope(raw: &str) -> Result<String> {
     }
     Ok(raw.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags<'a>(scopes: &'a [String]) -> SchemeFlags<'a> {
+        SchemeFlags {
+            scopes,
+            ..SchemeFlags::default()
+        }
+    }
+
+    #[test]
+    fn a_schemes_flag_implies_it() {
+        let none: &[String] = &[];
+        let token = SchemeFlags {
+            token_url: Some("http://a/t"),
+            ..flags(none)
+        };
+        assert_eq!(auth_type(None, &token).unwrap(), Some(AuthType::OAuth2));
+        let scoped = [String::from("read")];
+        assert_eq!(
+            auth_type(None, &flags(&scoped)).unwrap(),
+            Some(AuthType::OAuth2)
+        );
+        let oauth1 = SchemeFlags {
+            oauth1_token: Some("t:s"),
+            ..flags(none)
+        };
+        assert_eq!(auth_type(None, &oauth1).unwrap(), Some(AuthType::OAuth1));
+        let aws = SchemeFlags {
+            aws_sigv4: Some("aws:amz"),
+            ..flags(none)
+        };
+        assert_eq!(auth_type(None, &aws).unwrap(), Some(AuthType::AwsSigV4));
+        assert_eq!(
+            auth_type(Some(AuthType::AwsSigV4), &aws).unwrap(),
+            Some(AuthType::AwsSigV4)
+        );
+        assert_eq!(
+            auth_type(Some(AuthType::Digest), &flags(none)).unwrap(),
+            Some(AuthType::Digest)
+        );
+        assert_eq!(auth_type(None, &flags(none)).unwrap(), None);
+    }
+
+    #[test]
+    fn flags_of_another_scheme_are_refused() {
+        let none: &[String] = &[];
+        let token = SchemeFlags {
+            token_url: Some("http://a/t"),
+            ..flags(none)
+        };
+        let err = auth_type(Some(AuthType::Basic), &token)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "--token-url only works with --auth-type=oauth2, not --auth-type=basic"
+        );
+        let both = SchemeFlags {
+            oauth1_token: Some("t:s"),
+            aws_sigv4: Some("aws"),
+            ..flags(none)
+        };
+        let err = auth_type(None, &both).unwrap_err().to_string();
+        assert!(err.contains("--oauth1-token and --aws-sigv4"), "{err}");
+        let body = SchemeFlags {
+            token_auth: Some(TokenAuth::Body),
+            ..flags(none)
+        };
+        assert!(auth_type(Some(AuthType::OAuth1), &body).is_err());
+    }
+
+    #[test]
+    fn token_urls() {
+        assert_eq!(
+            token_url("auth.test/token", "https").unwrap().as_str(),
+            "https://auth.test/token"
+        );
+        assert!(token_url("http://127.0.0.1:9/t?x=1", "http").is_ok());
+        for bad in [
+            "ftp://a/t",
+            "http://",
+            "http://u:p@a/t",
+            "http://a/\r\n",
+            "http://[::1",
+        ] {
+            let err = token_url(bad, "http").unwrap_err().to_string();
+            assert!(!err.contains("u:p"), "{err}");
+        }
+    }
+
+    #[test]
+    fn scopes_split_checked_and_deduplicated() {
+        let raw = ["read write".to_string(), " read  admin:all ".to_string()];
+        assert_eq!(scopes(&raw).unwrap(), ["read", "write", "admin:all"]);
+        assert!(scopes(&["a\"b".to_string()]).is_err());
+        assert!(scopes(&["caf\u{e9}".to_string()]).is_err());
+        assert!(scopes(&[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn oauth1_tokens_and_aws_scopes() {
+        assert_eq!(
+            oauth1_token("tok:sec:ret").unwrap(),
+            ("tok".to_string(), "sec:ret".to_string())
+        );
+        for bad in ["tok", ":sec", "t:\ns"] {
+            assert!(oauth1_token(bad).is_err(), "{bad}");
+        }
+        assert!(aws_scope("aws:amz:us-east-1:execute-api").is_ok());
+        assert!(aws_scope("").is_err());
+        assert!(aws_scope("a:b:c:d:e").is_err());
+    }
+}

@@ -454,4 +454,31 @@ mod tests {
         assert_eq!(again.auth, s.auth);
         assert_eq!(again.cookies.len(), 2);
     }
+
+    #[test]
+    fn signing_schemes_keep_their_fields() {
+        let text = br#"{"auth": {"type": "oauth2", "raw_auth": "client", "token_url": "https://a/t",
+            "scope": "read write", "token_auth": "body", "access_token": "tok", "expires_at": 1800000000},
+            "cookies": [], "headers": []}"#;
+        let s = parse(text).unwrap();
+        let auth = s.auth.clone().unwrap();
+        assert_eq!((auth.kind, auth.raw.as_str()), (AuthType::OAuth2, "client"));
+        assert_eq!(auth.scheme.access_token.as_deref(), Some("tok"));
+        assert_eq!(auth.scheme.expires_at, Some(1_800_000_000));
+        assert_eq!(auth.scheme.scope.as_deref(), Some("read write"));
+        assert!(
+            !format!("{auth:?}").contains("tok\""),
+            "Debug hides the token"
+        );
+        let again = parse(render(&s).as_bytes()).unwrap();
+        assert_eq!(again.auth, s.auth);
+        for bad in [
+            &br#"{"auth": {"type": "oauth2", "raw_auth": "c", "expires_at": -1}}"#[..],
+            br#"{"auth": {"type": "oauth2", "raw_auth": "c", "expires_at": "soon"}}"#,
+            br#"{"auth": {"type": "oauth1", "raw_auth": "c:s", "oauth1_token": "t:\r\n"}}"#,
+            br#"{"auth": {"type": "aws-sigv4", "raw_auth": "a:s", "aws_sigv4": 5}}"#,
+        ] {
+            assert!(parse(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
 }

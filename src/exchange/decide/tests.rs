@@ -257,3 +257,65 @@ fn retries_come_before_redirects_and_respect_the_policy() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_refused_session_token_is_refreshed_once_on_its_origin() {
+    let first = spec(
+        "http://api.test/x",
+        None,
+        &[("Authorization", "Bearer old")],
+    );
+    let secrets = BoundSecrets::of(&first);
+    let retry = RetryPolicy::default();
+    let decide_with = |refresh: bool, state: HopState, sent: &RequestSpec, response: &str| {
+        let policy =
+            Policy::new(&first, follow(5), &secrets, None, &retry).with_token_refresh(refresh);
+        decide(
+            &policy,
+            state,
+            &Pages::default(),
+            sent,
+            &head(response),
+            chance(),
+        )
+        .unwrap()
+    };
+    let d = decide_with(
+        true,
+        HopState::default(),
+        &first,
+        "HTTP/1.1 401 Unauthorized",
+    );
+    let Decision::RefreshToken(next) = &d else {
+        panic!("{d:?}")
+    };
+    assert_eq!(next.url, first.url);
+    let state = HopState::default().after(&d);
+    assert!(state.refreshed_token);
+    // Once only; not without the policy; not for another status or another origin.
+    let again = decide_with(true, state, &first, "HTTP/1.1 401 Unauthorized");
+    assert!(matches!(again, Decision::Done), "{again:?}");
+    assert!(matches!(
+        decide_with(
+            false,
+            HopState::default(),
+            &first,
+            "HTTP/1.1 401 Unauthorized"
+        ),
+        Decision::Done
+    ));
+    assert!(matches!(
+        decide_with(true, HopState::default(), &first, "HTTP/1.1 403 Forbidden"),
+        Decision::Done
+    ));
+    let elsewhere = spec("http://other.test/x", None, &[]);
+    assert!(matches!(
+        decide_with(
+            true,
+            HopState::default(),
+            &elsewhere,
+            "HTTP/1.1 401 Unauthorized"
+        ),
+        Decision::Done
+    ));
+}
