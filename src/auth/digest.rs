@@ -269,24 +269,8 @@ pub fn answer(
 /// answer still goes out rather than the program aborting.
 pub fn new_cnonce() -> String {
     let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_ok() {
-        return hex(&bytes);
-    }
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let here = &bytes as *const _ as usize;
-    let mixed = Algorithm::Sha256.hex(&[
-        &nanos.to_le_bytes(),
-        &std::process::id().to_le_bytes(),
-        &count.to_le_bytes(),
-        &here.to_le_bytes(),
-    ]);
-    mixed[..32].to_string()
+    super::random_bytes(&mut bytes);
+    hex(&bytes)
 }
 
 /// `"value"` with `"` and `\` escaped (RFC 7230 quoted-string). Callers have already refused

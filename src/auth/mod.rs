@@ -116,6 +116,34 @@ impl Auth {
     }
 }
 
+/// Unpredictable bytes from the OS generator, for nonces (Digest's cnonce, OAuth 1.0a's
+/// nonce). If it fails (no known way on supported platforms), the time, process id, a counter
+/// and an address are hashed instead: weaker, but still unique, so a request still goes out
+/// rather than the program aborting.
+pub(crate) fn random_bytes(out: &mut [u8]) {
+    if getrandom::fill(out).is_ok() {
+        return;
+    }
+    use sha2::{Digest, Sha256};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let here = out.as_ptr() as usize;
+    for (round, chunk) in out.chunks_mut(32).enumerate() {
+        let digest = Sha256::new()
+            .chain_update(nanos.to_le_bytes())
+            .chain_update(std::process::id().to_le_bytes())
+            .chain_update(count.to_le_bytes())
+            .chain_update(here.to_le_bytes())
+            .chain_update(round.to_le_bytes())
+            .finalize();
+        chunk.copy_from_slice(&digest[..chunk.len()]);
+    }
+}
+
 pub fn basic(user: &str, password: &str) -> String {
     let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
     format!("Basic {token}")

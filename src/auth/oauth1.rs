@@ -103,33 +103,11 @@ pub fn authorization(creds: &Credentials, req: &Request, nonce: &str, timestamp:
 pub fn new_nonce() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut bytes = [0u8; 30];
-    if getrandom::fill(&mut bytes).is_err() {
-        fallback_bytes(&mut bytes);
-    }
+    super::random_bytes(&mut bytes);
     bytes
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
         .collect()
-}
-
-fn fallback_bytes(out: &mut [u8]) {
-    use sha1::Digest;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    for (round, chunk) in out.chunks_mut(20).enumerate() {
-        let digest = Sha1::new()
-            .chain_update(nanos.to_le_bytes())
-            .chain_update(std::process::id().to_le_bytes())
-            .chain_update(count.to_le_bytes())
-            .chain_update(round.to_le_bytes())
-            .finalize();
-        chunk.copy_from_slice(&digest[..chunk.len()]);
-    }
 }
 
 /// The signature base string (RFC 5849 §3.4.1.1): method, base string URI and normalized
