@@ -146,7 +146,7 @@ pub fn parse_response(token_url: &url::Url, status: u16, body: &[u8], now: u64) 
             .map(|d| format!(": {}", inert(&clip(d))))
             .unwrap_or_default();
         bail!(
-            "the token endpoint {shown} refused the client credentials (HTTP {status}): {}{description}",
+            "the token endpoint {shown} refused the token request (HTTP {status}): {}{description}",
             inert(&clip(error))
         );
     }
