@@ -105,11 +105,16 @@ impl Signer {
             }
             Signer::OAuth1(creds) => {
                 let form = form_body(spec);
+                // RFC 5849 §3.4.1.2: the authority is the one sent in `Host` (a typed `Host:`
+                // header wins over the URL's), which is what the server rebuilds.
+                let host_url = spec.header("Host").and_then(|host| {
+                    url::Url::parse(&format!("{}://{}/", spec.url.scheme(), host.trim())).ok()
+                });
                 let value = oauth1::authorization(
                     creds,
                     &oauth1::Request {
                         method: &spec.method,
-                        url: &spec.url,
+                        url: host_url.as_ref().unwrap_or(&spec.url),
                         target: &spec.target,
                         form: form.as_deref(),
                     },

@@ -28,6 +28,7 @@ mod redirects;
 mod retries;
 mod server_selftest;
 mod sessions;
+mod signing;
 mod terminal_safety;
 mod timing;
 mod tls;
