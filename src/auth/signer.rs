@@ -72,8 +72,7 @@ impl Signer {
                     .clone()
                     .or_else(|| stored.aws_sigv4.clone())
                     .unwrap_or_else(|| "aws:amz".into());
-                let scope = sigv4::Scope::parse(&scope_text)
-                    .map_err(|why| anyhow!("--aws-sigv4 '{scope_text}': {why}"))?;
+                let scope = sigv4::Scope::parse(&scope_text).map_err(anyhow::Error::msg)?;
                 // A session token belongs to the temporary keys it came with (the variables).
                 let session_token = match auth.source {
                     Source::Environment => params.aws_env.session_token.clone(),

@@ -127,13 +127,8 @@ pub fn oauth1_token(raw: &str) -> Result<(String, String)> {
 
 /// `--aws-sigv4 PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]]`.
 pub fn aws_scope(raw: &str) -> Result<String> {
-    if let Err(why) = crate::auth::sigv4::Scope::parse(raw) {
-        bail!(
-            "--aws-sigv4 {:?}: {why} (it takes PROVIDER1[:PROVIDER2[:REGION[:SERVICE]]], e.g. \
-             aws:amz:us-east-1:execute-api)",
-            crate::pretty::sanitize::inert(raw)
-        );
-    }
+    // The parser's reasons name the option and say what it takes.
+    crate::auth::sigv4::Scope::parse(raw).map_err(anyhow::Error::msg)?;
     Ok(raw.to_string())
 }
 
