@@ -196,15 +196,21 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         },
     )?;
     let (mut jar, cookies_before) = session_jar(session.as_ref(), &mut spec);
-    // What the session kept for this scheme (only when it is the scheme in use).
-    let stored_scheme = session_data
-        .and_then(|d| d.auth.as_ref())
-        .filter(|a| spec.auth.as_ref().is_some_and(|now| now.kind == a.kind))
-        .map(|a| &a.scheme);
+    // What the session kept for this scheme (only when it is the scheme in use); an OAuth 2.0
+    // token only for the client it was issued to (`raw_auth` is that client's id).
+    let stored_scheme = session_data.and_then(|d| d.auth.as_ref()).and_then(|a| {
+        let now = spec.auth.as_ref().filter(|now| now.kind == a.kind)?;
+        let mut scheme = a.scheme.clone();
+        if a.kind == auth::AuthType::OAuth2 && a.raw != now.user {
+            scheme.access_token = None;
+            scheme.expires_at = None;
+        }
+        Some(scheme)
+    });
     let signer = Signer::new(
         spec.auth.as_ref(),
         &input.scheme,
-        stored_scheme,
+        stored_scheme.as_ref(),
         SystemTime::now(),
     )?;
     if let Some(plan) = curl {

@@ -20,6 +20,7 @@ mod hostile;
 mod hostile_input;
 mod items;
 mod network;
+mod oauth2;
 mod output_pretty;
 mod output_wire;
 mod paginate;
