@@ -111,4 +111,14 @@ impl RequestSpec {
             .find(|h| h.name.eq_ignore_ascii_case(name))
             .map(|h| h.value.as_str())
     }
+
+    /// Sets `name` to one line with `value`, replacing every line of that name (in any case);
+    /// it goes where the first of them was, else at the end.
+    pub fn set_header(&mut self, name: &str, value: &str) {
+        let same = |h: &Header| h.name.eq_ignore_ascii_case(name);
+        let at = self.headers.iter().position(same);
+        self.headers.retain(|h| !same(h));
+        let at = at.unwrap_or(self.headers.len());
+        self.headers.insert(at, Header::new(name, value));
+    }
 }

@@ -196,21 +196,10 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         },
     )?;
     let (mut jar, cookies_before) = session_jar(session.as_ref(), &mut spec);
-    // What the session kept for this scheme (only when it is the scheme in use); an OAuth 2.0
-    // token only for the client it was issued to (`raw_auth` is that client's id).
-    let stored_scheme = session_data.and_then(|d| d.auth.as_ref()).and_then(|a| {
-        let now = spec.auth.as_ref().filter(|now| now.kind == a.kind)?;
-        let mut scheme = a.scheme.clone();
-        if a.kind == auth::AuthType::OAuth2 && a.raw != now.user {
-            scheme.access_token = None;
-            scheme.expires_at = None;
-        }
-        Some(scheme)
-    });
     let signer = Signer::new(
         spec.auth.as_ref(),
         &input.scheme,
-        stored_scheme.as_ref(),
+        session_data.and_then(|d| d.auth.as_ref()),
         SystemTime::now(),
     )?;
     if let Some(plan) = curl {
@@ -449,10 +438,7 @@ impl Offline<'_> {
             let mask = Mask::headers(["Authorization"]);
             self.print(&client.token_request(), &mask, Some(&shown))?;
             let placeholder = format!("Bearer <token from {}>", client.token_url);
-            spec.headers
-                .retain(|h| !h.name.eq_ignore_ascii_case("Authorization"));
-            spec.headers
-                .push(crate::spec::Header::new("Authorization", &placeholder));
+            spec.set_header("Authorization", &placeholder);
             return Ok(());
         }
         signer.sign(spec, now)

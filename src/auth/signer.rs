@@ -11,8 +11,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use super::oauth2::{self, Token};
 use super::scheme::{SchemeParams, TokenAuth};
 use super::{oauth1, sigv4, Auth, AuthType, Source};
-use crate::session::file::StoredScheme;
-use crate::spec::{Header, Part, RequestSpec};
+use crate::session::file::{StoredAuth, StoredScheme};
+use crate::spec::{Part, RequestSpec};
 
 /// The run's signer, built once from the credentials, the flags and the session.
 pub enum Signer {
@@ -40,20 +40,26 @@ pub fn unix_now(now: SystemTime) -> u64 {
 }
 
 impl Signer {
-    /// The signer for `auth`, when its scheme signs; `stored` is what the session kept for it.
+    /// The signer for `auth`, when its scheme signs; `stored` is the session's auth (used only
+    /// when it is of the same scheme).
     pub fn new(
         auth: Option<&Auth>,
         params: &SchemeParams,
-        stored: Option<&StoredScheme>,
+        stored: Option<&StoredAuth>,
         now: SystemTime,
     ) -> Result<Option<Signer>> {
         let Some(auth) = auth.filter(|a| a.kind.is_signing()) else {
             return Ok(None);
         };
+        let stored = stored.filter(|s| s.kind == auth.kind);
+        // An OAuth 2.0 token only serves the client it was issued to (`raw_auth` is its id).
+        let stored_client = stored.map(|s| s.raw.as_str());
         let empty = StoredScheme::default();
-        let stored = stored.unwrap_or(&empty);
+        let stored = stored.map_or(&empty, |s| &s.scheme);
         Ok(Some(match auth.kind {
-            AuthType::OAuth2 => Signer::OAuth2(oauth2_state(auth, params, stored, now)?),
+            AuthType::OAuth2 => {
+                Signer::OAuth2(oauth2_state(auth, params, stored, stored_client, now)?)
+            }
             AuthType::OAuth1 => Signer::OAuth1(oauth1::Credentials {
                 consumer_key: auth.user.clone(),
                 consumer_secret: auth.secret.clone(),
@@ -96,11 +102,7 @@ impl Signer {
         match self {
             Signer::OAuth2(state) => {
                 let token = state.token().ok_or_else(|| anyhow!("no OAuth 2.0 token"))?;
-                set_header(
-                    spec,
-                    "Authorization",
-                    &format!("Bearer {}", token.access_token),
-                );
+                spec.set_header("Authorization", &format!("Bearer {}", token.access_token));
             }
             Signer::OAuth1(creds) => {
                 let form = form_body(spec);
@@ -120,7 +122,7 @@ impl Signer {
                     &oauth1::new_nonce(),
                     unix_now(now),
                 );
-                set_header(spec, "Authorization", &value);
+                spec.set_header("Authorization", &value);
             }
             Signer::SigV4 { creds, scope, .. } => {
                 let payload = payload(spec)?;
@@ -136,7 +138,7 @@ impl Signer {
                 )
                 .map_err(|why| anyhow!("cannot sign the request (aws-sigv4): {why}"))?;
                 for h in headers {
-                    set_header(spec, &h.name, &h.value);
+                    spec.set_header(&h.name, &h.value);
                 }
             }
         }
@@ -224,6 +226,7 @@ fn oauth2_state(
     auth: &Auth,
     params: &SchemeParams,
     stored: &StoredScheme,
+    stored_client: Option<&str>,
     now: SystemTime,
 ) -> Result<OAuth2State> {
     let stored_url = stored
@@ -263,7 +266,9 @@ fn oauth2_state(
     let stored_token = stored
         .access_token
         .as_ref()
-        .filter(|_| same_endpoint && stored_scopes == client.scopes)
+        .filter(|_| {
+            same_endpoint && stored_scopes == client.scopes && stored_client == Some(&client.id)
+        })
         .map(|t| Token {
             access_token: t.clone(),
             expires_at: stored.expires_at,
@@ -281,25 +286,6 @@ fn oauth2_state(
         from_session: stored_token.is_some(),
         token: Mutex::new(stored_token),
     })
-}
-
-/// Replaces every header called `name` with one line.
-fn set_header(spec: &mut RequestSpec, name: &str, value: &str) {
-    match spec
-        .headers
-        .iter()
-        .position(|h| h.name.eq_ignore_ascii_case(name))
-    {
-        Some(at) => {
-            spec.headers[at] = Header::new(name, value);
-            let mut i = 0;
-            spec.headers.retain(|h| {
-                i += 1;
-                i - 1 == at || !h.name.eq_ignore_ascii_case(name)
-            });
-        }
-        None => spec.headers.push(Header::new(name, value)),
-    }
 }
 
 /// `amz` → `Amz`, as curl writes the provider's header names.

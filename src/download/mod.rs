@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::exit::ExitStatus;
 use crate::progress::Progress;
-use crate::spec::{Header, RequestSpec};
+use crate::spec::RequestSpec;
 use crate::wire::ResponseHead;
 
 /// Large enough that the per-chunk cost vanishes, small enough for constant memory.
@@ -85,9 +85,9 @@ impl Download {
             (Some(path), true) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
             _ => 0,
         };
-        set_header(spec, "Accept-Encoding", "identity");
+        spec.set_header("Accept-Encoding", "identity");
         if resume_from > 0 {
-            set_header(spec, "Range", &format!("bytes={resume_from}-"));
+            spec.set_header("Range", &format!("bytes={resume_from}-"));
         }
         Ok(Download {
             opts,
@@ -108,7 +108,7 @@ impl Download {
         spec.headers
             .retain(|h| !h.name.eq_ignore_ascii_case("Range"));
         if have > 0 {
-            set_header(spec, "Range", &format!("bytes={have}-"));
+            spec.set_header("Range", &format!("bytes={have}-"));
         }
         true
     }
@@ -327,11 +327,6 @@ impl Write for Sink {
             Sink::Stdout(s) => s.flush(),
         }
     }
-}
-
-fn set_header(spec: &mut RequestSpec, name: &str, value: &str) {
-    spec.headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
-    spec.headers.push(Header::new(name, value));
 }
 
 #[cfg(test)]

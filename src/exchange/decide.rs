@@ -16,7 +16,7 @@ use crate::exit::{ExitStatus, Fatal};
 use crate::options::{Follow, Paging, RetryPolicy};
 use crate::pretty::sanitize::inert;
 use crate::spec::{Header, RequestSpec};
-use crate::transport::redirect::{self, BoundSecrets, Origin};
+use crate::transport::redirect::{self, BoundSecrets};
 use crate::wire::ResponseHead;
 
 mod paging;
@@ -223,7 +223,7 @@ fn token_refresh(
     spec: &RequestSpec,
     head: &ResponseHead,
 ) -> Result<Option<RequestSpec>> {
-    let home = policy.secrets.origin.as_ref() == Some(&Origin::of(&spec.url));
+    let home = policy.secrets.is_home(&spec.url);
     if !policy.token_refresh || state.refreshed_token || head.status != 401 || !home {
         return Ok(None);
     }
@@ -261,7 +261,7 @@ fn redirect_hop(
 /// Credentials the user gave stay with their origin (re-applied by `redirect::follow`);
 /// .netrc ones are looked up again for the new host, and never carried to it.
 fn netrc_step(policy: &Policy, next: &mut RequestSpec) {
-    let home = policy.secrets.origin.as_ref() == Some(&Origin::of(&next.url));
+    let home = policy.secrets.is_home(&next.url);
     match (home, policy.netrc_managed) {
         (true, _) => {}
         (false, Some(kind)) => {
@@ -290,7 +290,7 @@ fn digest_answer(
         return Ok(None);
     }
     let netrc_here = auth.source == auth::Source::Netrc;
-    if !netrc_here && secrets.origin.as_ref() != Some(&Origin::of(&spec.url)) {
+    if !netrc_here && !secrets.is_home(&spec.url) {
         return Ok(None);
     }
     let challenge = head
@@ -314,9 +314,7 @@ fn digest_answer(
         anyhow::anyhow!("cannot answer the server's Digest challenge with these credentials")
     })?;
     let mut next = redirect::resend(spec).map_err(anyhow::Error::msg)?;
-    next.headers
-        .retain(|h| !h.name.eq_ignore_ascii_case("Authorization"));
-    next.headers.push(Header::new("Authorization", &answer));
+    next.set_header("Authorization", &answer);
     Ok(Some(next))
 }
 

@@ -36,7 +36,7 @@ use crate::output::{PrintSet, Printer};
 use crate::pretty::Display;
 use crate::spec::{Header, RequestSpec};
 use crate::transport::errors::TransportError;
-use crate::transport::redirect::{BoundSecrets, Origin};
+use crate::transport::redirect::BoundSecrets;
 use crate::transport::{Client, Response};
 use decide::{Chance, Decision, HopState, Pages, Policy};
 use pages::{Slurp, SLURP_MAX};
@@ -185,7 +185,7 @@ impl Exchanger<'_> {
         let Some(signer) = self.signer else {
             return Ok(());
         };
-        match secrets.origin.as_ref() == Some(&Origin::of(&spec.url)) {
+        match secrets.is_home(&spec.url) {
             true => signer.sign(spec, SystemTime::now()),
             false => {
                 signer.strip(spec);
@@ -342,7 +342,7 @@ fn store_cookies(jar: &mut CookieJar, spec: &RequestSpec, response: &Response) {
 /// typed for) and the run's jar cookies that apply to this URL, in one header as RFC 6265
 /// wants. When the jar has nothing to add, the user's lines are sent as typed.
 pub fn with_cookies(spec: &mut RequestSpec, jar: &CookieJar, secrets: &BoundSecrets) {
-    let home = secrets.origin.as_ref() == Some(&Origin::of(&spec.url));
+    let home = secrets.is_home(&spec.url);
     let typed: &[String] = if home { &secrets.cookies } else { &[] };
     let wanted: Vec<String> = match jar.cookie_header(&spec.url) {
         None => typed.to_vec(),

@@ -99,6 +99,11 @@ pub struct BoundSecrets {
 }
 
 impl BoundSecrets {
+    /// Whether `url` is on the origin the secrets were given for (where they may go).
+    pub fn is_home(&self, url: &Url) -> bool {
+        self.origin.as_ref() == Some(&Origin::of(url))
+    }
+
     /// Takes note of the secrets in the first request.
     pub fn of(spec: &RequestSpec) -> BoundSecrets {
         let default_host = host_header(&spec.url);
@@ -153,7 +158,7 @@ pub fn follow(
         spec.headers.retain(|h| !describes_body(&h.name));
     }
 
-    let home = secrets.origin.as_ref() == Some(&Origin::of(&next));
+    let home = secrets.is_home(&next);
     spec.headers
         .retain(|h| !is_secret_header(&h.name) && !h.name.eq_ignore_ascii_case("Host"));
     let host = match (&secrets.host, home) {

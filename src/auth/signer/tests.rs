@@ -1,6 +1,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::*;
+use crate::spec::Header;
 
 fn at(secs: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(secs)
@@ -23,14 +24,18 @@ fn params(url: Option<&str>, scopes: &[&str]) -> SchemeParams {
     }
 }
 
-fn stored(token: &str, expires_at: u64) -> StoredScheme {
-    StoredScheme {
-        token_url: Some("https://auth.test/token".into()),
-        scope: Some("read".into()),
-        token_auth: Some("body".into()),
-        access_token: Some(token.into()),
-        expires_at: Some(expires_at),
-        ..StoredScheme::default()
+fn stored(token: &str, expires_at: u64) -> StoredAuth {
+    StoredAuth {
+        kind: AuthType::OAuth2,
+        raw: "client".into(),
+        scheme: StoredScheme {
+            token_url: Some("https://auth.test/token".into()),
+            scope: Some("read".into()),
+            token_auth: Some("body".into()),
+            access_token: Some(token.into()),
+            expires_at: Some(expires_at),
+            ..StoredScheme::default()
+        },
     }
 }
 
@@ -60,6 +65,13 @@ fn the_sessions_token_is_reused_for_the_same_client_while_usable() {
     let other_url = params(Some("https://other.test/token"), &[]);
     let s = state(Signer::new(Some(&auth), &other_url, Some(&kept), at(5_000)).unwrap());
     assert!(s.token().is_none() && s.client.scopes.is_empty());
+    // Another client's token is never borrowed; its endpoint and scopes still apply.
+    let other = Auth {
+        user: "other".into(),
+        ..auth
+    };
+    let s = state(Signer::new(Some(&other), &params(None, &[]), Some(&kept), at(5_000)).unwrap());
+    assert!(s.token().is_none() && s.client.scopes == ["read"]);
 }
 
 #[test]
