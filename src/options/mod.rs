@@ -249,11 +249,17 @@ const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 /// `--timeout SECONDS`: 0 waits forever (HTTPie); negative, NaN, infinite or absurd values
 /// are refused instead of silently meaning "no timeout".
 pub fn seconds(flag: &str, value: Option<f64>) -> Result<Option<Duration>> {
+    Ok(duration(flag, value)?.filter(|d| !d.is_zero()))
+}
+
+/// A number of seconds where 0 means none at all (`--retry-backoff 0`, `--retry-max-delay 0`);
+/// negative, NaN, infinite or absurd values are refused.
+pub fn duration(flag: &str, value: Option<f64>) -> Result<Option<Duration>> {
     let Some(secs) = value else { return Ok(None) };
     if !secs.is_finite() || !(0.0..=MAX_TIMEOUT_SECS).contains(&secs) {
         bail!("--{flag} must be a number of seconds from 0 to {MAX_TIMEOUT_SECS}, not {secs}");
     }
-    Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
+    Ok(Some(Duration::from_secs_f64(secs)))
 }
 
 fn client_options(args: &Args, env: &Env) -> Result<ClientOptions> {
@@ -327,15 +333,14 @@ fn policies(args: &Args, terminals: Terminals) -> Result<Policies> {
         retry: retry::policy(
             args.retry,
             args.retry_on.as_deref(),
-            seconds("retry-backoff", args.retry_backoff)?,
-            seconds("retry-max-delay", args.retry_max_delay)?,
+            duration("retry-backoff", args.retry_backoff)?,
+            duration("retry-max-delay", args.retry_max_delay)?,
             args.retry_all_methods,
         )?,
         curl: curl::plan(args),
     })
 }
 
-/// `--download` implies `--follow`: the file is the final resource, not a redirect page.
 /// The most redirects `--max-redirects` may allow: far beyond any real chain, and a bound on a
 /// run that a redirect loop would otherwise keep going for billions of hops.
 const MAX_REDIRECTS: u32 = 1000;
@@ -347,6 +352,7 @@ fn max_redirects(n: u32) -> Result<u32> {
     Ok(n)
 }
 
+/// `--download` implies `--follow`: the file is the final resource, not a redirect page.
 pub fn follow(follow: bool, download: bool, max: u32) -> Follow {
     Follow {
         enabled: follow || download,

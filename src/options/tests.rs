@@ -144,6 +144,28 @@ fn timeouts_reject_nonsense() {
 }
 
 #[test]
+fn a_zero_retry_wait_is_zero_not_the_default() {
+    let o = resolve_with(
+        &[
+            "--retry=2",
+            "--retry-backoff=0",
+            "--retry-max-delay=0",
+            "x.org",
+        ],
+        Terminals::default(),
+    )
+    .unwrap();
+    assert_eq!(o.policy.retry.backoff, Duration::ZERO);
+    assert_eq!(o.policy.retry.max_delay, Duration::ZERO);
+    let defaults = resolve_with(&["--retry=2", "x.org"], Terminals::default()).unwrap();
+    assert_eq!(
+        defaults.policy.retry.backoff,
+        RetryPolicy::default().backoff
+    );
+    assert!(duration("retry-backoff", Some(f64::NAN)).is_err());
+}
+
+#[test]
 fn items_are_parsed_once_into_the_request_input() {
     let o = redirected(&["PUT", "x.org", "a=1", "X-Y:z", "q==1"]);
     assert_eq!(o.request.method.as_deref(), Some("PUT"));
