@@ -447,7 +447,7 @@ pub fn usage(prog: &str) -> String {
 
 /// `-V`, `--version` or an unambiguous abbreviation of it (`--vers`: `--ver` could also be
 /// `--verbose` or `--verify`).
-fn is_version_flag(arg: &str) -> bool {
+pub(crate) fn is_version_flag(arg: &str) -> bool {
     arg == "-V" || (arg.len() >= "--vers".len() && "--version".starts_with(arg))
 }
 

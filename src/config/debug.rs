@@ -127,14 +127,20 @@ fn redact_item(arg: &str) -> String {
     arg.to_string()
 }
 
-/// A URL's userinfo hidden (`scheme://***@host/...`), only when it has one before its path.
+/// A URL's userinfo hidden (`scheme://***@host/...`). It ends at the authority's last `@`; a
+/// password typed with an unencoded `/`, `?` or `#` ends the authority early, so then an `@`
+/// further on closes the userinfo when a `:` comes before it (`url_input::redact`'s rule:
+/// hiding more than the password is fine, less never).
 fn url_redacted(arg: &str) -> String {
     let start = arg.find("://").map_or(0, |i| i + 3);
-    let authority_end = arg[start..]
-        .find(['/', '?', '#'])
-        .map_or(arg.len(), |i| start + i);
-    match arg[start..authority_end].rfind('@') {
-        Some(at) => format!("{}***{}", &arg[..start], &arg[start + at..]),
+    let rest = &arg[start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_end].rfind('@').or_else(|| {
+        let (colon, at) = (rest.find(':')?, rest.rfind('@')?);
+        (colon < at).then_some(at)
+    });
+    match at {
+        Some(at) => format!("{}***{}", &arg[..start], &rest[at..]),
         None => arg.to_string(),
     }
 }
@@ -197,5 +203,7 @@ mod tests {
         assert!(!report(&args, None, None, &[]).contains(SECRET));
         assert_eq!(url_redacted("x.org/a@b"), "x.org/a@b");
         assert_eq!(url_redacted("u:p@x.org/a@b"), "***@x.org/a@b");
+        let typed = "https://bob:se/cr?e#t@example.org/x";
+        assert_eq!(url_redacted(typed), "https://***@example.org/x");
     }
 }

@@ -18,7 +18,11 @@ pub fn parse_with_config(
     argv: Vec<OsString>,
     config: &file::Config,
 ) -> Result<(cli::Args, Option<String>), i32> {
-    if config.defaults.is_empty() || argv.iter().skip(1).any(|a| a == "--version") {
+    let version = argv
+        .iter()
+        .skip(1)
+        .any(|a| a.to_str().is_some_and(cli::is_version_flag));
+    if config.defaults.is_empty() || version {
         return cli::parse(prog, argv).map(|args| (args, None));
     }
     let mut with = argv[..1].to_vec();

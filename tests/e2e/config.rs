@@ -174,3 +174,48 @@ fn debug_redacts_every_secret() {
     }
     let _ = run.stdout_str();
 }
+
+#[test]
+fn every_spelling_of_version_wins_over_the_config() {
+    for flag in ["-V", "--vers", "--version"] {
+        let run = with_config(r#"{"default_options": ["--offline"]}"#)
+            .args([flag, "example.org"])
+            .run();
+        run.success();
+        let out = run.stdout_str();
+        assert!(!out.contains("GET / HTTP/1.1"), "{flag}: {out}");
+        assert!(out.contains(env!("CARGO_PKG_VERSION")), "{flag}: {out}");
+    }
+}
+
+#[test]
+fn a_fifo_as_the_config_file_or_session_is_refused_without_blocking() {
+    let cmd = http();
+    let config = cmd.home().join("courier-config").join("config.json");
+    let session = cmd.home().join("s.json");
+    for fifo in [&config, &session] {
+        let made = std::process::Command::new("mkfifo").arg(fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", fifo.display());
+    }
+    let mut cmd = cmd;
+    let run = cmd
+        .timeout(std::time::Duration::from_secs(10))
+        .args(["--offline", "example.org"])
+        .run();
+    run.success();
+    assert!(!run.killed, "{}", run.describe());
+    assert!(
+        run.stderr_str().contains("not a regular file"),
+        "{}",
+        run.describe()
+    );
+    let session_arg = format!("--session={}", session.display());
+    let run = cmd.args([session_arg.as_str()]).run();
+    run.code_is(1);
+    assert!(!run.killed, "{}", run.describe());
+    assert!(
+        run.stderr_str().contains("cannot read session file"),
+        "{}",
+        run.describe()
+    );
+}
