@@ -683,7 +683,9 @@ fn run_case(c: &Case) -> Result<(), String> {
             }
             Expect::FileMaxBytes(p, n) => match std::fs::metadata(run_dir.join(vars.apply(p))) {
                 Ok(m) if m.len() > *n => fails.push(format!("file {p} has {} bytes", m.len())),
-                _ => {}
+                Ok(_) => {}
+                // A missing file is no evidence of a bounded one.
+                Err(e) => fails.push(format!("file {p}: {e}")),
             },
             Expect::NoFiles => {
                 let mut found = Vec::new();
@@ -706,8 +708,14 @@ fn run_case(c: &Case) -> Result<(), String> {
             Expect::RequestHas(i, b) if !contains(&requests(*i), &vars.apply_bytes(b)) => {
                 fails.push(format!("server {} got no {}", i + 1, show(b)))
             }
-            Expect::RequestLacks(i, b) if contains(&requests(*i), &vars.apply_bytes(b)) => {
-                fails.push(format!("server {} got {}", i + 1, show(b)))
+            Expect::RequestLacks(i, b) => {
+                let got = requests(*i);
+                // A server that got nothing lacks everything: that would prove nothing.
+                if got.is_empty() {
+                    fails.push(format!("server {} got no request", i + 1));
+                } else if contains(&got, &vars.apply_bytes(b)) {
+                    fails.push(format!("server {} got {}", i + 1, show(b)));
+                }
             }
             Expect::LastRequestLacks(i, b) => {
                 let last = servers[*i].as_ref().and_then(|s| s.requests().pop());

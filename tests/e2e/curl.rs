@@ -20,7 +20,7 @@ const CURL: &str = "/usr/bin/curl";
 fn have_curl() -> bool {
     let found = Path::new(CURL).is_file();
     if !found {
-        eprintln!("note: {CURL} is missing: the --curl round trip is skipped");
+        crate::support::tool_missing(&format!("{CURL} (the --curl round trip)"));
     }
     found
 }

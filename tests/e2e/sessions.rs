@@ -1058,7 +1058,7 @@ impl WithHttpie {
     /// `None` (after saying that the test is skipped) when `python3 -m httpie` does not work.
     fn new(session_name: &str) -> Option<WithHttpie> {
         let Some(python) = httpie_python() else {
-            eprintln!("skipped: `python3 -m httpie` (3.x) is not available");
+            crate::support::tool_missing("`python3 -m httpie` (3.x)");
             return None;
         };
         let env = Env::new();

@@ -443,6 +443,16 @@ pub fn ok() -> server::Reply {
     server::Reply::ok("ok")
 }
 
+/// A test that needs an outside program (curl, HTTPie) and cannot find it: skipped with a note,
+/// unless `COURIER_REQUIRE_TOOLS` is set (`.ci/run` sets it once it has provided them), where a
+/// missing tool must fail rather than let the test pass without checking anything.
+pub fn tool_missing(what: &str) {
+    if std::env::var_os("COURIER_REQUIRE_TOOLS").is_some() {
+        panic!("{what} is missing, and COURIER_REQUIRE_TOOLS says the tests need it");
+    }
+    eprintln!("skipped: {what} is missing");
+}
+
 /// A fixture path as a command-line argument (temporary paths are UTF-8 here).
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
