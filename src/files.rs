@@ -30,6 +30,21 @@ pub fn read_regular_capped(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     read_capped(path, limit)
 }
 
+/// Refuses a named pipe or a socket: opening one to read waits for a writer, maybe forever
+/// (a FIFO planted as a config or session file would hang every run). Devices and regular
+/// files pass: reading them is bounded by the caller's cap.
+pub fn not_a_pipe(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = std::fs::metadata(path)?.file_type();
+        if kind.is_fifo() || kind.is_socket() {
+            return Err(io::Error::other("a named pipe or socket, not a file"));
+        }
+    }
+    Ok(())
+}
+
 /// `16 MiB`, `64 KiB`, `100 bytes`.
 fn size(n: u64) -> String {
     match n {

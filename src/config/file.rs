@@ -28,8 +28,8 @@ pub fn load(dir: Option<&Path>) -> Config {
         return Config::default();
     };
     let path = dir.join(FILE_NAME);
-    // A regular file only: a FIFO planted there would block every run at start-up.
-    match crate::files::read_regular_capped(&path, LIMIT) {
+    // Never a FIFO: one planted there would block every run at start-up.
+    match crate::files::not_a_pipe(&path).and_then(|()| crate::files::read_capped(&path, LIMIT)) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
         Err(e) => Config {
             warning: Some(format!("cannot read config file {}: {e}", path.display())),

@@ -157,12 +157,14 @@ pub fn ensure_dir(dir: &Path, private_from: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// Reads the file now on disk (none yet: empty data). Only a regular file is read (a FIFO
-/// would block the run forever, a device is no session), and at most one byte past the size
-/// limit, so a huge file is refused without filling memory.
+/// Reads the file now on disk (none yet: empty data). At most one byte past the size limit is
+/// read, so `/dev/zero` or a huge file is refused without filling memory; a FIFO is refused
+/// before it is opened (opening it would wait for a writer, maybe forever).
 pub fn read(path: &Path) -> Result<Option<SessionData>> {
     let cap = file::MAX_SESSION_BYTES as u64 + 1;
-    let bytes = match crate::files::read_regular_capped(path, cap) {
+    let bytes = match crate::files::not_a_pipe(path)
+        .and_then(|()| crate::files::read_at_most(path, cap))
+    {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {

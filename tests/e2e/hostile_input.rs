@@ -1,10 +1,10 @@
 //! Hostile local input through the real binary: numeric options out of range, session files
 //! that never end, and Ctrl-C typed at the password prompt of a real pseudo-terminal.
 
-use crate::support::{bin_path, http, Run};
+use crate::support::{bin_path, http, wait_bounded, Run};
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn one_usage_error(r: &Run, what: &str) {
     let err = r.stderr_str();
@@ -162,7 +162,7 @@ fn ctrl_c_at_prompt(args: &str) -> String {
     stdin.flush().unwrap();
     std::thread::sleep(Duration::from_millis(700));
     drop(stdin);
-    let out = child.wait_with_output().expect("wait script");
+    let (out, _) = wait_bounded(child, Instant::now() + Duration::from_secs(20));
     String::from_utf8_lossy(&out.stdout).replace('\r', "")
 }
 

@@ -177,29 +177,11 @@ impl Cmd {
                 // dropping the pipe sends EOF
             })
         });
-        let out_reader = spawn_reader(child.stdout.take().unwrap());
-        let err_reader = spawn_reader(child.stderr.take().unwrap());
-        let mut killed = false;
-        let status = loop {
-            if let Some(st) = child.try_wait().expect("wait child") {
-                break st;
-            }
-            if start.elapsed() > self.timeout {
-                let _ = child.kill();
-                killed = true;
-                break child.wait().expect("wait killed child");
-            }
-            thread::sleep(Duration::from_millis(5));
-        };
+        let (output, killed) = wait_bounded(child, start + self.timeout);
         let elapsed = start.elapsed();
         if let Some(f) = feeder {
             let _ = f.join();
         }
-        let output = Output {
-            status,
-            stdout: out_reader.join().unwrap(),
-            stderr: err_reader.join().unwrap(),
-        };
         Run {
             prog: self.prog,
             args: format!("{:?}", self.cmd.get_args().collect::<Vec<_>>()),
@@ -227,6 +209,31 @@ fn close_stdin_in_child(cmd: &mut Command) {
 
 #[cfg(not(unix))]
 fn close_stdin_in_child(_cmd: &mut Command) {}
+
+/// Waits for `child` (its stdout and stderr piped) until `deadline`, killing it then; returns
+/// what it wrote and whether it was killed. No test waits on a child without a bound.
+pub fn wait_bounded(mut child: Child, deadline: Instant) -> (Output, bool) {
+    let out_reader = spawn_reader(child.stdout.take().expect("stdout piped"));
+    let err_reader = spawn_reader(child.stderr.take().expect("stderr piped"));
+    let mut killed = false;
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait child") {
+            break st;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            killed = true;
+            break child.wait().expect("wait killed child");
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let output = Output {
+        status,
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    };
+    (output, killed)
+}
 
 fn spawn_reader<R: Read + Send + 'static>(mut r: R) -> thread::JoinHandle<Vec<u8>> {
     thread::spawn(move || {
@@ -523,7 +530,8 @@ pub fn port_of(req: &server::RecordedRequest) -> String {
     host.rsplit(':').next().unwrap_or("").to_string()
 }
 
-/// Runs `http ARGS` (empty environment but PATH, stdin /dev/null), waits until `ready()` says
+/// Runs `http ARGS` (empty environment but PATH, and a config dir that does not exist, so no
+/// config file or .netrc of the machine's is read; stdin /dev/null), waits until `ready()` says
 /// the run has got far enough (at most 10 s), sends it SIGINT as Ctrl-C would, and returns how
 /// it ended.
 pub fn interrupt_http(args: &[&OsStr], ready: impl Fn() -> bool) -> Output {
@@ -531,6 +539,8 @@ pub fn interrupt_http(args: &[&OsStr], ready: impl Fn() -> bool) -> Output {
         .args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", "/nonexistent/courier-home")
+        .env("COURIER_CONFIG_DIR", "/nonexistent/courier-config")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -545,5 +555,5 @@ pub fn interrupt_http(args: &[&OsStr], ready: impl Fn() -> bool) -> Output {
         .status()
         .expect("kill");
     assert!(killed.success());
-    child.wait_with_output().expect("wait")
+    wait_bounded(child, Instant::now() + Duration::from_secs(20)).0
 }
