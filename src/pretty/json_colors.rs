@@ -13,6 +13,10 @@ use colored_json::Styler;
 
 use super::json::{Lit, Palette};
 
+/// The longest bare word held before it is written out: a number or literal is far shorter; a
+/// hostile body of endless digits or letters is written in pieces instead of growing memory.
+const WORD_CAP: usize = 64 * 1024;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Container {
     Object,
@@ -82,6 +86,10 @@ impl JsonColorizer {
                 State::Word => {
                     if c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-') {
                         self.word.push(c);
+                        if self.word.len() >= WORD_CAP {
+                            self.end_word(out);
+                            self.state = State::Word; // The word goes on in a new piece.
+                        }
                     } else {
                         self.end_word(out);
                         continue; // Re-read this byte between tokens.
@@ -316,6 +324,18 @@ mod tests {
                     \x1b[1;90mnull\x1b[0m, \x1b[32m\"s\"\x1b[0m\x1b[1m]\x1b[0m, \
                     \x1b[1;34m\"e\"\x1b[0m: \x1b[1m{\x1b[0m\x1b[1m}\x1b[0m\x1b[1m}\x1b[0m";
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn an_endless_word_is_written_in_pieces() {
+        let mut c = JsonColorizer::new(&Styler::default());
+        let mut out = Vec::new();
+        for _ in 0..64 {
+            c.push(&[b'7'; 16 * 1024], &mut out);
+            assert!(c.word.len() < WORD_CAP, "{}", c.word.len());
+        }
+        c.finish(&mut out);
+        assert_eq!(strip(&String::from_utf8(out).unwrap()), "7".repeat(1 << 20));
     }
 
     #[test]
