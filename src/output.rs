@@ -101,11 +101,18 @@ struct State {
 /// so printing only the final exchange costs bounded memory however large the bodies are.
 const HOLD_IN_MEMORY: usize = 1024 * 1024;
 
+/// Held output past this size (memory and file together) is not held at all: the exchange is
+/// shown as it goes, as with `--all`, rather than filling the disk with a body that may never
+/// be shown.
+const HOLD_MAX: u64 = 256 * 1024 * 1024;
+
 /// Output held back, with the separator state it started from.
 struct Held {
     memory: Vec<u8>,
     /// Where held output goes once `memory` is full (unnamed: the OS removes it on exit).
     spill: Option<std::fs::File>,
+    /// Bytes written to `spill`.
+    spilled: u64,
     prev_with_body: bool,
 }
 
@@ -114,17 +121,23 @@ impl Held {
         Held {
             memory: Vec::new(),
             spill: None,
+            spilled: 0,
             prev_with_body,
         }
     }
 
     /// Holds `bytes`; `Ok(false)` when they do not fit in memory and no temporary file can be
-    /// made for them (then nothing was held).
+    /// made for them, or [`HOLD_MAX`] would be passed (then nothing was held).
     fn push(&mut self, bytes: &[u8]) -> io::Result<bool> {
         if self.spill.is_none() && self.memory.len() + bytes.len() <= HOLD_IN_MEMORY {
             self.memory.extend_from_slice(bytes);
             return Ok(true);
         }
+        let total = self.memory.len() as u64 + self.spilled + bytes.len() as u64;
+        if total > HOLD_MAX {
+            return Ok(false);
+        }
+        self.spilled += bytes.len() as u64;
         let file = match &mut self.spill {
             Some(file) => file,
             None => match tempfile::tempfile() {
@@ -405,6 +418,16 @@ mod tests {
         let out = buf.0.lock().unwrap();
         assert_eq!(out.len(), 48 * chunk.len());
         assert!(out.chunks(chunk.len()).all(|c| c == &chunk[..]));
+    }
+
+    #[test]
+    fn nothing_past_the_hold_cap_is_held() {
+        let mut held = Held::new(false);
+        held.push(&vec![b'x'; HOLD_IN_MEMORY + 1]).unwrap();
+        assert!(held.spill.is_some());
+        held.spilled = HOLD_MAX - 10;
+        assert!(!held.push(&[b'y'; 11]).unwrap(), "past the cap");
+        assert!(held.push(&[b'y'; 5]).unwrap(), "within the cap");
     }
 
     #[test]
