@@ -85,6 +85,9 @@ pub fn render(req: &Request) -> String {
     tls(req, &mut cmd);
     addressing(req.client, &mut cmd);
     limits(req.client, &mut cmd);
+    if let Some(n) = req.plan.retry {
+        cmd.opt("--retry", &n.to_string());
+    }
     output(req, &mut cmd);
     cmd.notes.extend(req.plan.notes.iter().cloned());
     cmd.finish()

@@ -18,6 +18,8 @@ pub struct CurlPlan {
     pub stream: bool,
     /// `--boundary` was given (curl's `-F` picks its own).
     pub boundary: bool,
+    /// `--retry N` (N > 0): curl's `--retry N`, the closest it has.
+    pub retry: Option<u32>,
     /// One line per flag given that curl has no equivalent for, saying what curl does instead.
     pub notes: Vec<String>,
 }
@@ -33,6 +35,7 @@ pub fn plan(args: &Args) -> Option<CurlPlan> {
         resume: args.resume,
         stream: args.stream,
         boundary: args.boundary.is_some(),
+        retry: args.retry.filter(|&n| n > 0),
         notes: notes(args),
     })
 }
@@ -83,6 +86,37 @@ pub fn notes(args: &Args) -> Vec<String> {
         notes.push(format!(
             "{printing}: curl prints the response body (-i adds the response head, -v shows \
              the exchange on stderr, -s -o /dev/null prints nothing)"
+        ));
+    }
+    if args.retry.is_some_and(|n| n > 0) {
+        notes.push(
+            "--retry: curl's --retry retries timeouts and HTTP 408, 429, 500, 502, 503 and 504 \
+             for any method, waiting 1 s and doubling, without jitter"
+                .into(),
+        );
+    }
+    let retrying = [
+        (args.retry_on.is_some(), "--retry-on"),
+        (args.retry_backoff.is_some(), "--retry-backoff"),
+        (args.retry_max_delay.is_some(), "--retry-max-delay"),
+        (args.retry_all_methods, "--retry-all-methods"),
+    ];
+    let retrying = given(&retrying);
+    if !retrying.is_empty() {
+        notes.push(format!(
+            "{retrying}: curl's retries have no such setting (--retry-delay fixes the wait, \
+             --retry-all-errors retries every failure)"
+        ));
+    }
+    let paging = [
+        (args.paginate, "--paginate"),
+        (args.max_pages.is_some(), "--max-pages"),
+        (args.slurp, "--slurp"),
+    ];
+    let paging = given(&paging);
+    if !paging.is_empty() {
+        notes.push(format!(
+            "{paging}: curl does not follow Link rel=\"next\"; it fetches this page only"
         ));
     }
     if args.max_headers.is_some() {
@@ -156,5 +190,26 @@ mod tests {
         assert!(named[3].starts_with("--headers, --verbose: "));
         assert!(named[4].starts_with("--max-headers: "));
         assert!(notes(&args(&["-j", "--stream", "--timeout=3", "example.org"])).is_empty());
+    }
+
+    #[test]
+    fn retries_and_pages_are_rendered_or_named() {
+        let a = args(&[
+            "--curl",
+            "--retry=3",
+            "--retry-on=5xx",
+            "--retry-all-methods",
+            "--paginate",
+            "--slurp",
+            "example.org",
+        ]);
+        assert_eq!(plan(&a).unwrap().retry, Some(3));
+        let named = notes(&a);
+        assert_eq!(named.len(), 3, "{named:#?}");
+        assert!(named[0].starts_with("--retry: curl's --retry "));
+        assert!(named[1].starts_with("--retry-on, --retry-all-methods: "));
+        assert!(named[2].starts_with("--paginate, --slurp: "));
+        let none = args(&["--curl", "--retry=0", "example.org"]);
+        assert_eq!(plan(&none).unwrap().retry, None);
     }
 }
