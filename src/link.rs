@@ -13,6 +13,8 @@
 //! (§2.1.1). The parser reads bytes, bounded by the field's length, and skips a malformed link
 //! to the next comma instead of failing: what the server sends never panics or aborts here.
 
+use crate::wire::is_tchar;
+
 /// One link of a `Link` field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
@@ -183,11 +185,6 @@ impl Parser<'_> {
 
 fn is_ows(b: u8) -> bool {
     b == b' ' || b == b'\t'
-}
-
-/// `tchar` (RFC 9110 §5.6.2).
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 #[cfg(test)]

@@ -6,6 +6,12 @@ use anyhow::{anyhow, Result};
 
 use crate::spec::RequestSpec;
 
+/// A `tchar` of RFC 9110 §5.6.2: the bytes a token (a method, a header name, an auth scheme or
+/// parameter name) is made of.
+pub fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
 /// The request head exactly as the transport writes it: request line, headers in order,
 /// blank line, CRLF endings. (What is sent goes through [`render_request_head_as`].)
 #[cfg(test)]

@@ -457,7 +457,7 @@ impl Offline<'_> {
             printer.write(&display.head(&mask.head(&head)))?;
         }
         if print.request_body {
-            exchange::print_offline_body(spec, display, print, printer, shown_body)?;
+            exchange::print_request_body(spec, display, print, printer, shown_body)?;
         }
         printer.end(print.request_body)?;
         Ok(())

@@ -31,6 +31,7 @@
 //! RustCrypto `md-5` and `sha2` crates either way, so the hand-written part is the header grammar
 //! and the string assembly, both tested below against the RFC examples.
 
+use crate::wire::is_tchar;
 use md5::Md5;
 use sha2::{Sha256, Sha512_256};
 use std::fmt::Write as _;
@@ -299,11 +300,6 @@ fn ext_value(value: &str) -> String {
         }
     }
     out
-}
-
-/// RFC 7230 `tchar`: the characters of a token (auth-scheme, parameter name, method).
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// One challenge as written: scheme and raw (unescaped) parameters, names lowercased.

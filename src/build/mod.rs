@@ -58,10 +58,7 @@ pub fn session_host(input: &RequestInput) -> Result<String> {
 
 /// RFC 9110 token characters: what a method or a header name may be made of.
 fn is_token(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !text.is_empty() && text.bytes().all(crate::wire::is_tchar)
 }
 
 fn check_header(name: &str, value: &str) -> Result<()> {

@@ -15,7 +15,7 @@ mod pages;
 mod print;
 mod retry;
 
-pub use print::print_offline_body;
+pub use print::print_request_body;
 
 use std::io::{self, Read};
 use std::time::{Duration, Instant, SystemTime};

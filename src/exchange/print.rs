@@ -81,9 +81,7 @@ impl Exchanger<'_> {
             sink.finish()?;
         }
         if let Some(shown) = shown_body.filter(|_| print.request_body) {
-            let mut sink = request_sink(spec, self.display, print, printer);
-            sink.push(shown)?;
-            sink.finish()?;
+            print_request_body(spec, self.display, print, printer, Some(shown))?;
         }
         if print.any_request() {
             printer.end(print.request_body)?;
@@ -125,12 +123,12 @@ impl Exchanger<'_> {
             printer.write(&display.head(&head.raw))?;
         }
         if let Some(download) = self.download {
+            // In download mode only the head may be printed.
+            if print.any_response() {
+                printer.end(false)?;
+            }
             if !last {
-                // An intermediate response (a redirect) in download mode: its head may be
-                // printed, its body is never saved.
-                if print.any_response() {
-                    printer.end(false)?;
-                }
+                // An intermediate response (a redirect): its body is never saved.
                 drain(response.body);
                 return Ok(Outcome {
                     status: head.status,
@@ -138,9 +136,6 @@ impl Exchanger<'_> {
                     download: None,
                     warning: None,
                 });
-            }
-            if print.any_response() {
-                printer.end(false)?;
             }
             printer.flush()?;
             let body = decode::decode(&head, response.body)?;
@@ -284,21 +279,19 @@ fn copy_body(
     }
 }
 
-/// Reads the request body for `--offline` printing.
-pub fn print_offline_body(
+/// Prints a request body after the fact: `shown_body` when given (a body with a secret in
+/// it, shown masked), else the spec's body read again (`--offline`).
+pub fn print_request_body(
     spec: &RequestSpec,
     display: &Display,
     print: PrintSet,
     printer: &Printer,
     shown_body: Option<&[u8]>,
 ) -> Result<()> {
-    if let Some(shown) = shown_body {
-        let mut sink = request_sink(spec, display, print, printer);
-        sink.push(shown)?;
-        sink.finish()?;
-        return Ok(());
-    }
-    let mut body = upload::body_reader(&spec.body, None)?;
+    let mut body = match shown_body {
+        Some(shown) => Box::new(io::Cursor::new(shown.to_vec())),
+        None => upload::body_reader(&spec.body, None)?,
+    };
     let mut sink = request_sink(spec, display, print, printer);
     let mut buf = vec![0u8; 64 * 1024];
     loop {

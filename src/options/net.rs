@@ -154,8 +154,8 @@ pub fn addressing(
     })
 }
 
-/// The most response header lines the HTTP engine (ureq-proto) reads at all.
-pub const ENGINE_MAX_HEADERS: u64 = 128;
+/// The most response header lines the HTTP engine (ureq-proto) reads at all (128).
+pub const ENGINE_MAX_HEADERS: u64 = ureq_proto::client::MAX_RESPONSE_HEADERS as u64;
 
 /// `--max-headers N`: 0 (the default) leaves only the engine's own limit of 128 lines, so a
 /// larger N would do nothing and is refused.

@@ -128,9 +128,10 @@ fn lock_within(lock: &File, wait: Duration, path: &Path) -> Result<()> {
 
 /// `10 s`, `1.5 s`, `0.25 s`.
 fn seconds(d: Duration) -> String {
-    let text = format!("{:.3}", d.as_secs_f64());
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    format!("{text} s")
+    format!(
+        "{} s",
+        crate::transport::errors::format_secs(d.as_secs_f64())
+    )
 }
 
 /// Creates the session's folder private to the user; for named sessions, every folder from

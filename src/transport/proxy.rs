@@ -369,7 +369,6 @@ fn is_interim(head: &[u8]) -> bool {
     head.len() > 9 && head.starts_with(b"HTTP/1.") && head[9] == b'1'
 }
 
-/// What is left of the connect budget that started at `started`.
 /// `host:port` of a URI, the port spelled out (RFC 9110 §9.3.6: authority-form).
 fn connect_authority(uri: &Uri) -> Option<String> {
     let host = uri.host()?;

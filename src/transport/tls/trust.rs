@@ -263,7 +263,6 @@ mod signatures {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     fn ca(path: &Path) -> CaPath {
         CaPath {
@@ -312,6 +311,5 @@ mod tests {
         assert_eq!(read_capped(&path, 2048).unwrap().len(), 2048);
         let e = read_capped(&path, 2047).unwrap_err();
         assert!(e.to_string().contains("larger than"));
-        let _ = PathBuf::new();
     }
 }
