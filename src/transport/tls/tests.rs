@@ -199,13 +199,24 @@ fn legacy_encrypted_pem_keys_get_a_conversion_hint() {
 
 #[test]
 fn the_proxy_leg_keeps_its_tls_to_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let leaf = made("client.test");
+    let options = TlsOptions {
+        client_cert: Some(crate::options::tls::ClientCert {
+            cert: write(dir.path(), "cert.pem", &leaf.cert),
+            key: Some(write(dir.path(), "key.pem", &leaf.key.serialize_pem())),
+            pass: None,
+        }),
+        ..TlsOptions::default()
+    };
     let slot = TlsSlot::default();
     let mut ask = |_: &Path| -> anyhow::Result<String> { Ok(String::new()) };
-    let connector = TlsConnector::new(&TlsOptions::default(), slot.clone(), &mut ask).unwrap();
+    let connector = TlsConnector::new(&options, slot.clone(), &mut ask).unwrap();
     let proxy = connector.for_proxy();
     // Another slot: what the proxy leg negotiates is never shown as the server's (-vv).
     assert!(!Arc::ptr_eq(&proxy.slot, &slot));
     assert!(Arc::ptr_eq(&connector.slot, &slot));
-    // And no client certificate for the proxy.
+    // The server gets the client certificate; the proxy does not.
+    assert!(connector.config.client_auth_cert_resolver.has_certs());
     assert!(!proxy.config.client_auth_cert_resolver.has_certs());
 }
