@@ -120,10 +120,8 @@ impl TlsConnector {
             .with_protocol_versions(&versions)
             .context("no usable TLS version and cipher suite")?;
         let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = match &options.trust {
-            Trust::System => Arc::new(trust::SystemVerifier::new(provider.clone())),
-            Trust::Off => Arc::new(trust::NoVerifier {
-                provider: provider.clone(),
-            }),
+            Trust::System => Arc::new(trust::Verifier::system(provider.clone())),
+            Trust::Off => Arc::new(trust::Verifier::off(provider.clone())),
             Trust::Roots(paths) => {
                 let roots = Arc::new(trust::load_roots(paths)?);
                 rustls::client::WebPkiServerVerifier::builder_with_provider(roots, provider.clone())

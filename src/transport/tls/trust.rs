@@ -113,24 +113,42 @@ fn first_visit(_seen: &mut HashSet<(u64, u64)>, _meta: &fs::Metadata) -> bool {
     true
 }
 
-/// The operating system's trust store, loaded on the first certificate to check: a run that
-/// never speaks TLS never reads it.
+/// The verifiers that are not a list of CA certificates. Both check the handshake's own
+/// signatures with the provider's algorithms, as rustls's own verifier does.
 #[derive(Debug)]
-pub struct SystemVerifier {
+pub struct Verifier {
     provider: Arc<CryptoProvider>,
-    inner: OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>,
+    mode: Mode,
 }
 
-impl SystemVerifier {
-    pub fn new(provider: Arc<CryptoProvider>) -> SystemVerifier {
-        SystemVerifier {
+#[derive(Debug)]
+enum Mode {
+    /// The operating system's trust store, loaded on the first certificate to check: a run
+    /// that never speaks TLS never reads it.
+    System(OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>),
+    /// `--verify=no`: any certificate, for any name, from any issuer, is accepted, as with
+    /// curl's `--insecure`. The handshake's signatures are still checked: they prove the
+    /// server holds the key of the certificate it sent, whatever that certificate is.
+    Off,
+}
+
+impl Verifier {
+    pub fn system(provider: Arc<CryptoProvider>) -> Verifier {
+        Verifier {
             provider,
-            inner: OnceLock::new(),
+            mode: Mode::System(OnceLock::new()),
+        }
+    }
+
+    pub fn off(provider: Arc<CryptoProvider>) -> Verifier {
+        Verifier {
+            provider,
+            mode: Mode::Off,
         }
     }
 }
 
-impl ServerCertVerifier for SystemVerifier {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -139,7 +157,10 @@ impl ServerCertVerifier for SystemVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let verifier = self.inner.get_or_init(|| {
+        let Mode::System(inner) = &self.mode else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        let verifier = inner.get_or_init(|| {
             rustls_platform_verifier::Verifier::new(self.provider.clone()).map_err(|e| {
                 rustls::Error::General(format!(
                     "the system trust store cannot be used ({e}); name CA certificates with \
@@ -161,7 +182,8 @@ impl ServerCertVerifier for SystemVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        signatures::tls12(&self.provider, message, cert, dss)
+        let algorithms = &self.provider.signature_verification_algorithms;
+        verify_tls12_signature(message, cert, dss, algorithms)
     }
 
     fn verify_tls13_signature(
@@ -170,91 +192,12 @@ impl ServerCertVerifier for SystemVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        signatures::tls13(&self.provider, message, cert, dss)
+        let algorithms = &self.provider.signature_verification_algorithms;
+        verify_tls13_signature(message, cert, dss, algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        signatures::schemes(&self.provider)
-    }
-}
-
-/// `--verify=no`: any certificate, for any name, from any issuer, is accepted, as with curl's
-/// `--insecure`. The handshake's own signatures are still checked: they prove the server holds
-/// the key of the certificate it sent, whatever that certificate is.
-#[derive(Debug)]
-pub struct NoVerifier {
-    pub provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for NoVerifier {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        signatures::tls12(&self.provider, message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        signatures::tls13(&self.provider, message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        signatures::schemes(&self.provider)
-    }
-}
-
-/// Handshake signature checks with the provider's algorithms, as rustls's own verifier does.
-mod signatures {
-    use super::*;
-
-    pub fn tls12(
-        provider: &CryptoProvider,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &provider.signature_verification_algorithms,
-        )
-    }
-
-    pub fn tls13(
-        provider: &CryptoProvider,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &provider.signature_verification_algorithms,
-        )
-    }
-
-    pub fn schemes(provider: &CryptoProvider) -> Vec<SignatureScheme> {
-        provider
+        self.provider
             .signature_verification_algorithms
             .supported_schemes()
     }
