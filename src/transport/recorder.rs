@@ -16,7 +16,7 @@ use ureq::Error;
 use crate::options::LimitSource;
 
 /// Response heads larger than this are not recorded further (ureq refuses them anyway).
-const MAX_HEAD: usize = 1024 * 1024;
+const MAX_HEAD: usize = super::MAX_RESPONSE_HEAD;
 
 /// At most this many interim (1xx) responses before the final one: RFC 9110 §15.2 lets a server
 /// send several, but an endless run of them must end.
@@ -85,6 +85,9 @@ pub struct Tape {
     sent: Vec<u8>,
     sent_done: bool,
     received: Vec<u8>,
+    /// How much of `received` was searched for the head's end already: a head that arrives a
+    /// byte at a time is scanned once, not once per byte.
+    scanned: usize,
     received_done: bool,
     on_request_head: Option<HeadHook>,
     /// When the first byte of the response head being received arrived.
@@ -234,9 +237,10 @@ impl Tape {
             self.head_started = Some(now);
         }
         // Interim 1xx heads (100 Continue, 103 Early Hints) are skipped, as ureq skips them.
-        while let Some(end) = head_end(&self.received) {
+        while let Some(end) = head_end_after(&self.received, self.scanned) {
             if is_interim(&self.received[..end]) {
                 self.received.drain(..end);
+                self.scanned = 0;
                 self.interim += 1;
                 if self.interim > MAX_INTERIM {
                     return Err(HeadFault::TooManyInterim);
@@ -252,8 +256,9 @@ impl Tape {
                 chunks.feed(&body)?;
                 self.chunks = Some(chunks);
             }
-            break;
+            return Ok(());
         }
+        self.scanned = self.received.len();
         Ok(())
     }
 
@@ -273,6 +278,13 @@ impl Tape {
             _ => None,
         }
     }
+}
+
+/// [`head_end`], when the first `scanned` bytes are known to hold no blank line (the search
+/// starts 3 bytes before them, where a `\r\n\r\n` could have begun).
+fn head_end_after(bytes: &[u8], scanned: usize) -> Option<usize> {
+    let from = scanned.saturating_sub(3).min(bytes.len());
+    head_end(&bytes[from..]).map(|end| from + end)
 }
 
 /// The length of the head at the start of `bytes`, blank line included.
@@ -452,6 +464,27 @@ impl<T: Transport> RecordingTransport<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_head_fed_a_byte_at_a_time_ends_where_it_ends_whole() {
+        for head in [
+            &b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody"[..],
+            b"HTTP/1.1 200 OK\nA: b\n\nbody",
+        ] {
+            let whole = head_end(head);
+            let mut scanned = 0;
+            let mut found = None;
+            for n in 1..=head.len() {
+                found = head_end_after(&head[..n], scanned);
+                if found.is_some() {
+                    break;
+                }
+                scanned = n;
+            }
+            assert_eq!(found, whole);
+        }
+        assert_eq!(head_end_after(b"ab", 10), None);
+    }
 
     #[test]
     fn request_head_is_cut_at_the_blank_line_and_reported_once() {
