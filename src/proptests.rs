@@ -2,17 +2,9 @@
 //! request items round-trip, sanitised download names are always safe, Content-Range parsing
 //! (RFC 9110 14.4) round-trips and never yields an impossible range, cookies stay with their
 //! host (RFC 6265 5.4). Case counts stay modest
-//! (256 by default, `PROPTEST_CASES` overrides) so `cargo test` stays fast.
+//! (proptest's default of 256, which `PROPTEST_CASES` overrides) so `cargo test` stays fast.
 
 use proptest::prelude::*;
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig::with_cases(cases)
-}
 
 /// Arbitrary JSON values, a few levels deep.
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
@@ -37,7 +29,6 @@ fn parse(b: &[u8]) -> serde_json::Value {
 }
 
 proptest! {
-    #![proptest_config(config())]
 
     /// parse(format(x)) == parse(x), for every indent and with or without sorting keys.
     #[test]
