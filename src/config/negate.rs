@@ -89,19 +89,26 @@ pub fn try_parse_as(name: &'static str, argv: Vec<OsString>) -> Result<Args, cla
         }
     }
     for (id, count, values) in partly {
-        let count = u8::try_from(count).unwrap_or(u8::MAX);
-        match id.as_str() {
-            "verbose" => args.verbose = count,
-            "quiet" => args.quiet = count,
-            "compress" => args.compress = count,
-            "format_options" => args.format_options = values,
-            "resolve" => args.resolve = values,
-            "proxy" => args.proxy = values,
-            "scope" => args.scope = values,
-            _ => {}
-        }
+        keep_after(&mut args, &id, count, values);
     }
     Ok(args)
+}
+
+/// Sets the count or list `id` to what came after its negation; false when `id` is not a
+/// count or a list (a test checks every one of them has its line here).
+fn keep_after(args: &mut Args, id: &str, count: usize, values: Vec<String>) -> bool {
+    let count = u8::try_from(count).unwrap_or(u8::MAX);
+    match id {
+        "verbose" => args.verbose = count,
+        "quiet" => args.quiet = count,
+        "compress" => args.compress = count,
+        "format_options" => args.format_options = values,
+        "resolve" => args.resolve = values,
+        "proxy" => args.proxy = values,
+        "scope" => args.scope = values,
+        _ => return false,
+    }
+    true
 }
 
 /// The options whose negation came after their last occurrence (or without one).
@@ -277,6 +284,20 @@ mod tests {
                 continue;
             }
             assert!(reset(&mut args, &defaults, id), "no reset for --{id}");
+        }
+    }
+
+    #[test]
+    fn every_count_and_list_keeps_what_follows_its_negation() {
+        let mut args = defaults().unwrap();
+        for arg in Args::command().get_arguments() {
+            let id = arg.get_id().as_str();
+            if arg.is_positional() || NOT_NEGATED.contains(&id) {
+                continue;
+            }
+            if matches!(arg.get_action(), ArgAction::Count | ArgAction::Append) {
+                assert!(keep_after(&mut args, id, 1, Vec::new()), "no line for --{id}");
+            }
         }
     }
 
