@@ -484,7 +484,6 @@ fn one_line(e: &clap::Error) -> String {
 /// The long options `arg` (`--ver`, or `--ver=x`) abbreviates, in the order `--help` lists
 /// them.
 fn abbreviation_candidates(arg: &str) -> Vec<String> {
-    use clap::CommandFactory;
     let Some(prefix) = arg.strip_prefix("--") else {
         return Vec::new();
     };
@@ -492,7 +491,8 @@ fn abbreviation_candidates(arg: &str) -> Vec<String> {
     if prefix.is_empty() {
         return Vec::new();
     }
-    let cmd = Args::command();
+    // The command the line is parsed with: the hidden --no-FLAG forms are in it.
+    let cmd = crate::config::negate::command();
     let matching = |visible_only: bool| -> Vec<String> {
         cmd.get_arguments()
             .filter(|a| !(visible_only && a.is_hide_set()))

@@ -296,7 +296,10 @@ mod tests {
                 continue;
             }
             if matches!(arg.get_action(), ArgAction::Count | ArgAction::Append) {
-                assert!(keep_after(&mut args, id, 1, Vec::new()), "no line for --{id}");
+                assert!(
+                    keep_after(&mut args, id, 1, Vec::new()),
+                    "no line for --{id}"
+                );
             }
         }
     }

@@ -369,6 +369,13 @@ fn ambiguous_abbreviation_names_the_candidates() {
     // A unique prefix still works.
     let r = http().args(["--offl", "example.org"]).run();
     r.success();
+    // The --no-FLAG forms are named too.
+    let r = http().args(["--no-fo", "example.org"]).run();
+    r.code_is(1);
+    let line = r.single_error_line();
+    for option in ["ambiguous", "--no-form", "--no-follow"] {
+        assert!(line.contains(option), "{line}");
+    }
 }
 
 #[test]
