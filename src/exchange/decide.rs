@@ -200,14 +200,8 @@ pub fn decide(
             );
             return Ok(Decision::GiveUp { why });
         }
+        Some(AfterResponse::Refused(why)) => return Ok(Decision::GiveUp { why }),
         None => {}
-    }
-    let wanted = state.retries < policy.retry.max && policy.retry.on.contains(head.status);
-    if let Some(why) = wanted
-        .then(|| retry::never_retried(policy.retry, spec))
-        .flatten()
-    {
-        return Ok(Decision::GiveUp { why });
     }
     Ok(match redirect_hop(policy, state, spec, head)? {
         Some(next) => Decision::Redirect(next),

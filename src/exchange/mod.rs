@@ -40,6 +40,7 @@ use crate::transport::redirect::BoundSecrets;
 use crate::transport::{Client, Response};
 use decide::{Chance, Decision, HopState, Pages, Policy};
 use pages::{Slurp, SLURP_MAX};
+use retry::AfterError;
 
 /// How the run ends: the final response's status and reason.
 pub struct Outcome {
@@ -263,14 +264,14 @@ impl Exchanger<'_> {
             return Ok(None);
         };
         let jitter = retry::jitter();
-        let wait = retry::after_error(self.retry, state.retries, spec, failure, jitter);
-        let wanted = state.retries < self.retry.max && failure.is_retryable();
-        if wait.is_none() && wanted {
-            if let Some(why) = retry::never_retried(self.retry, spec) {
+        match retry::after_error(self.retry, state.retries, spec, failure, jitter) {
+            Some(AfterError::Wait(wait)) => Ok(Some(wait)),
+            Some(AfterError::Refused(why)) => {
                 self.notice(&format!("not retrying: {why}"));
+                Ok(None)
             }
+            None => Ok(None),
         }
-        Ok(wait)
     }
 
     /// The wait before resuming a download cut short by the network (`--continue` asks for
@@ -285,7 +286,11 @@ impl Exchanger<'_> {
         let failure = error
             .chain()
             .find_map(|e| e.downcast_ref::<TransportError>())?;
-        let wait = retry::after_error(self.retry, state.retries, spec, failure, retry::jitter())?;
+        let AfterError::Wait(wait) =
+            retry::after_error(self.retry, state.retries, spec, failure, retry::jitter())?
+        else {
+            return None;
+        };
         if !download.resume_again(spec) {
             self.notice("not retrying: the download was cut short; --continue resumes it");
             return None;

@@ -83,6 +83,17 @@ pub enum AfterResponse {
         asked: Duration,
         header: &'static str,
     },
+    /// The policy would retry, but this request may not be sent again; says why.
+    Refused(String),
+}
+
+/// What to do after a failed exchange the policy retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterError {
+    /// Wait this long, then send the request again.
+    Wait(Duration),
+    /// The policy would retry, but this request may not be sent again; says why.
+    Refused(String),
 }
 
 /// The retry after a response, if there is one: `done` retries were made for this request.
@@ -94,11 +105,11 @@ pub fn after_response(
     now: SystemTime,
     jitter: f64,
 ) -> Option<AfterResponse> {
-    if done >= policy.max
-        || !policy.on.contains(head.status)
-        || never_retried(policy, spec).is_some()
-    {
+    if done >= policy.max || !policy.on.contains(head.status) {
         return None;
+    }
+    if let Some(why) = never_retried(policy, spec) {
+        return Some(AfterResponse::Refused(why));
     }
     if matches!(head.status, 429 | 503) {
         if let Some((asked, header)) = server_wait(head, now) {
@@ -111,17 +122,21 @@ pub fn after_response(
     Some(AfterResponse::Wait(backoff(policy, done, jitter)))
 }
 
-/// The wait before a retry after a failed exchange, if it is retried.
+/// The retry after a failed exchange, if the policy retries it.
 pub fn after_error(
     policy: &RetryPolicy,
     done: u32,
     spec: &RequestSpec,
     error: &TransportError,
     jitter: f64,
-) -> Option<Duration> {
-    let retried =
-        done < policy.max && error.is_retryable() && never_retried(policy, spec).is_none();
-    retried.then(|| backoff(policy, done, jitter))
+) -> Option<AfterError> {
+    if done >= policy.max || !error.is_retryable() {
+        return None;
+    }
+    Some(match never_retried(policy, spec) {
+        Some(why) => AfterError::Refused(why),
+        None => AfterError::Wait(backoff(policy, done, jitter)),
+    })
 }
 
 /// A number in [0, 1) from the OS's randomness (0.5 if it has none to give).
