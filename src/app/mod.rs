@@ -21,7 +21,7 @@ use crate::download::Download;
 use crate::exchange::{self, Exchanger, Outcome};
 use crate::exit::{one_line, status_of, ExitStatus};
 use crate::mask::Mask;
-use crate::options::{self, Env, Options, OutputTarget, Quiet, Terminals};
+use crate::options::{self, Env, Options, OutputTarget, Terminals};
 use crate::output::{PrintSet, Printer};
 use crate::pretty::sanitize::inert;
 use crate::pretty::Display;
@@ -290,7 +290,7 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
         })?;
     }
     if let Some(warning) = &outcome.warning {
-        if opts.print.quiet != Quiet::All {
+        if warnings {
             eprintln!("{prog}: warning: {}", inert(warning));
         }
     }
@@ -299,7 +299,7 @@ fn run(prog: &'static str, opts: &Options) -> Result<ExitStatus> {
 
 /// `--verify=no` is said once, on stderr (as HTTPie's requests warns), unless `-qq`.
 fn warn_insecure(opts: &Options, prog: &str) {
-    if opts.client.tls.trust == options::tls::Trust::Off && opts.print.quiet != Quiet::All {
+    if opts.client.tls.trust == options::tls::Trust::Off && opts.print.quiet.warns() {
         eprintln!(
             "{prog}: warning: TLS certificates are not verified (--verify=no): anyone on the \
              network path can read and change this exchange"

@@ -18,7 +18,7 @@ use crate::wire::ResponseHead;
 const IDEMPOTENT: &[&str] = &["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"];
 
 /// Why this request is never retried, whatever happens to it.
-pub fn never_retried(policy: &RetryPolicy, spec: &RequestSpec) -> Option<String> {
+pub(super) fn never_retried(policy: &RetryPolicy, spec: &RequestSpec) -> Option<String> {
     if let Some(problem) = redirect::replay_problem(spec) {
         return Some(problem.to_string());
     }
