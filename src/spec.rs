@@ -16,6 +16,15 @@ pub fn is_secret_header(name: &str) -> bool {
     SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
 }
 
+/// Whether `name` frames the body (`Content-Length`, `Transfer-Encoding`): ours to decide from
+/// the body sent (RFC 9112 §6), never a typed or stored one's (a stale length would corrupt
+/// the exchange or hang it).
+pub fn is_framing_header(name: &str) -> bool {
+    ["Content-Length", "Transfer-Encoding"]
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(name))
+}
+
 /// One header line as it will be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {

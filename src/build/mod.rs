@@ -244,12 +244,11 @@ fn default_headers(host: &str, body: &body::BuiltBody, method: &str) -> Vec<Head
 /// HTTP/1.1 needs a Host); an Authorization item gives way to -a/URL credentials, as requests
 /// does.
 fn allowed_user_headers(user_headers: Vec<UserHeader>, defaults: &[Header]) -> Vec<UserHeader> {
-    let framing = ["Content-Length", "Transfer-Encoding"];
     let credentials = defaults.iter().any(|h| h.name == "Authorization");
     user_headers
         .into_iter()
         .filter(|(name, value)| {
-            let framing = framing.iter().any(|f| f.eq_ignore_ascii_case(name));
+            let framing = crate::spec::is_framing_header(name);
             let unset_host = name.eq_ignore_ascii_case("Host") && value.is_none();
             let replaced = credentials && name.eq_ignore_ascii_case("Authorization");
             !(framing || unset_host || replaced)

@@ -111,10 +111,6 @@ fn no_controls(text: &str, at: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Headers that frame the body: ours to decide from the body sent (RFC 9112 §6), never a
-/// session's (a stale length would corrupt the exchange or hang it).
-const FRAMING: &[&str] = &["Content-Length", "Transfer-Encoding"];
-
 fn parse_headers(v: &Value, warnings: &mut Vec<String>) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     match v {
@@ -145,7 +141,7 @@ fn parse_headers(v: &Value, warnings: &mut Vec<String>) -> Result<Vec<(String, S
         }
     }
     out.retain(|(name, _)| {
-        let framing = FRAMING.iter().any(|f| f.eq_ignore_ascii_case(name));
+        let framing = crate::spec::is_framing_header(name);
         if framing {
             warnings.push(format!(
                 "the session's {name} header is ignored: the body sent decides its framing"
