@@ -277,9 +277,8 @@ impl Client for Transport {
             _ => authority_with_port(&spec.url),
         };
         let mut request = self.routed(self.request(spec, body)?, route, &plan)?;
-        if let Some(deadline) = self.deadline {
+        if let Some(left) = self.time_left() {
             // Every hop gets what is left of the run's budget.
-            let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(self.context(&authority, Phase::Request).max_time());
             }
