@@ -10,12 +10,11 @@
 use crate::support::auth_servers::{ClientAuth, TokenReply, TokenServer, TokenServerConfig};
 use crate::support::proxy::HttpProxy;
 use crate::support::server::{RecordedRequest, Server};
-use crate::support::{base64, closed_port, http, ok, Cmd, Run};
+use crate::support::{base64, closed_port, http, ok, Run};
 use serde_json::Value;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
+use std::path::Path;
 
 const ID: &str = "client-id";
 const SECRET: &str = "client-secret";
@@ -23,42 +22,7 @@ const CREDS: &str = "client-id:client-secret";
 
 // ---- Harness --------------------------------------------------------------------------------
 
-/// One config dir shared by the runs of a test (for sessions).
-struct Env {
-    dir: TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        let env = Env {
-            dir: TempDir::new().expect("temp dir"),
-        };
-        fs::create_dir_all(env.config()).unwrap();
-        env
-    }
-
-    fn config(&self) -> PathBuf {
-        self.dir.path().join("config")
-    }
-
-    fn http(&self) -> Cmd {
-        let mut cmd = http();
-        cmd.env("COURIER_CONFIG_DIR", self.config());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.http().args(args).run()
-    }
-
-    /// The named session `name` of the host `host_port`.
-    fn session(&self, host_port: &str, name: &str) -> PathBuf {
-        self.config()
-            .join("sessions")
-            .join(host_port.replace(':', "_"))
-            .join(format!("{name}.json"))
-    }
-}
+use crate::support::config_env::ConfigEnv as Env;
 
 /// `--token-url=URL` of the server.
 fn token_url_arg(srv: &TokenServer) -> String {
@@ -208,7 +172,7 @@ fn the_session_keeps_the_token_but_never_the_secret_and_reuses_it() {
         .success();
     assert_eq!(srv.token_requests().len(), 1);
 
-    let file = env.session(&srv.host_port(), "s");
+    let file = env.named(&srv.host_port(), "s");
     let mode = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "session file mode");
     let text = fs::read_to_string(&file).unwrap();
@@ -293,7 +257,7 @@ fn a_token_inside_the_expiry_margin_is_fetched_anew_and_without_a_it_asks_for_a(
     assert_eq!(tokens.len(), 2, "refresh on expiry");
     let api = srv.api_requests();
     assert_eq!(authorization(&api[1]), vec!["Bearer tok-2".to_string()]);
-    let file = env.session(&srv.host_port(), "s");
+    let file = env.named(&srv.host_port(), "s");
     assert_eq!(
         find(&load(&file), "access_token").and_then(Value::as_str),
         Some("tok-2"),
@@ -337,7 +301,7 @@ fn a_revoked_stored_token_is_refreshed_once_and_the_request_retried() {
     let out = run.stdout_str();
     assert!(out.contains("tok-2") && out.contains("true"), "{out}");
     assert!(!out.contains("false"), "the 401 is not printed: {out}");
-    let file = env.session(&srv.host_port(), "s");
+    let file = env.named(&srv.host_port(), "s");
     assert_eq!(
         find(&load(&file), "access_token").and_then(Value::as_str),
         Some("tok-2")
@@ -998,7 +962,7 @@ fn switching_the_session_to_basic_drops_the_stored_token() {
         authorization(srv.api_requests().last().unwrap()),
         vec![crate::support::basic("alice", "pw")]
     );
-    let file = env.session(&srv.host_port(), "s");
+    let file = env.named(&srv.host_port(), "s");
     let text = fs::read_to_string(&file).unwrap();
     assert!(!text.contains("tok-1"), "{text}");
     assert!(!text.contains("access_token"), "{text}");

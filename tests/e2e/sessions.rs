@@ -22,66 +22,15 @@ use tempfile::TempDir;
 
 // ---- Harness --------------------------------------------------------------------------------
 
-/// One user's disk across the runs of a test: a config dir, and room for path sessions.
-struct Env {
-    dir: TempDir,
+use crate::support::config_env::ConfigEnv as Env;
+
+/// Sessions' own additions to the shared environment.
+trait SessionEnv {
+    fn stored(&self, host_port: &str, name: &str) -> (PathBuf, Vec<u8>);
+    fn last_request(&self, srv: &Server, args: &[&str]) -> RecordedRequest;
 }
 
-impl Env {
-    fn new() -> Env {
-        let env = Env {
-            dir: TempDir::new().expect("temp dir"),
-        };
-        fs::create_dir_all(env.config()).unwrap();
-        env
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn config(&self) -> PathBuf {
-        self.root().join("config")
-    }
-
-    /// `http` using this config dir.
-    fn http(&self) -> Cmd {
-        let mut cmd = http();
-        cmd.env("COURIER_CONFIG_DIR", self.config());
-        cmd
-    }
-
-    /// Run `http ARGS...` with this config dir.
-    fn run(&self, args: &[&str]) -> Run {
-        self.http().args(args).run()
-    }
-
-    /// `<config>/sessions/<host with : as _>/<name>.json`.
-    fn named(&self, host_port: &str, name: &str) -> PathBuf {
-        self.config()
-            .join("sessions")
-            .join(host_port.replace(':', "_"))
-            .join(format!("{name}.json"))
-    }
-
-    /// A path (for path sessions and fixture files) inside this test's directory.
-    fn path(&self, name: &str) -> PathBuf {
-        self.root().join(name)
-    }
-
-    /// Write a session file (creating its folders).
-    fn write(&self, path: &Path, content: &str) {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, content).unwrap();
-    }
-
-    /// A path session `name` inside this test's directory, and its `--session=PATH` option.
-    fn path_session(&self, name: &str) -> (PathBuf, String) {
-        let path = self.path(name);
-        let arg = format!("--session={}", s(&path));
-        (path, arg)
-    }
-
+impl SessionEnv for Env {
     /// Write [`stored_session`] as the named session `name` of `host_port`; returns the file
     /// and its bytes.
     fn stored(&self, host_port: &str, name: &str) -> (PathBuf, Vec<u8>) {

@@ -4,11 +4,12 @@
 //! server received). Also: re-signing on redirects and retries, nothing signed for another
 //! origin, `--offline`, `--curl`, sessions, bad values, and secrets never printed.
 
-use crate::support::auth_servers::{verify_oauth1, verify_sigv4, OAuth1Params, SigV4Params};
+use crate::support::auth_servers::{
+    sha256_hex, verify_oauth1, verify_sigv4, OAuth1Params, SigV4Params,
+};
+use crate::support::config_env::ConfigEnv;
 use crate::support::server::{RecordedRequest, Reply, Server};
 use crate::support::{http, Cmd, Fixtures, Run};
-use ring::digest;
-use std::path::Path;
 
 const CK: &str = "consumer-key-1";
 const CS: &str = "Consumer-S3cret~kiwi";
@@ -25,14 +26,6 @@ const REGION: &str = "us-east-1";
 const SCOPE: &str = "aws:amz:us-east-1:execute-api";
 
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-
-fn sha256_hex(data: &[u8]) -> String {
-    digest::digest(&digest::SHA256, data)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// `http://127.0.0.1:PORT`, the origin the verifiers want.
 fn origin(srv: &Server) -> String {
@@ -684,20 +677,16 @@ fn bad_signing_values_are_one_line_errors() {
 
 // ---- Sessions --------------------------------------------------------------------------------
 
-fn session_file(config: &Path, srv: &Server, name: &str) -> std::path::PathBuf {
-    config
-        .join("sessions")
-        .join(srv.host_port().replace(':', "_"))
-        .join(format!("{name}.json"))
+/// The named session `name` of `srv` in `env`, as text.
+fn session_text(env: &ConfigEnv, srv: &Server, name: &str) -> String {
+    std::fs::read_to_string(env.named(&srv.host_port(), name)).unwrap()
 }
 
 #[test]
 fn oauth1_session_keeps_the_token_and_signs_later_runs() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
+    let env = ConfigEnv::new();
     let srv = ok_server();
-    let run = |args: &[String]| http().env("COURIER_CONFIG_DIR", &config).args(args).run();
+    let run = |args: &[String]| env.http().args(args).run();
     run(&[
         "--session=s".into(),
         "-a".into(),
@@ -707,7 +696,7 @@ fn oauth1_session_keeps_the_token_and_signs_later_runs() {
         srv.url("/one"),
     ])
     .success();
-    let stored = std::fs::read_to_string(session_file(&config, &srv, "s")).unwrap();
+    let stored = session_text(&env, &srv, "s");
     assert!(
         stored.contains("\"oauth1_token\"") && stored.contains(&format!("{TK}:{TS}")),
         "{stored}"
@@ -731,11 +720,9 @@ fn oauth1_session_keeps_the_token_and_signs_later_runs() {
 
 #[test]
 fn sigv4_session_keeps_the_scope_and_signs_later_runs() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
+    let env = ConfigEnv::new();
     let srv = ok_server();
-    let run = |args: &[&str]| http().env("COURIER_CONFIG_DIR", &config).args(args).run();
+    let run = |args: &[&str]| env.run(args);
     let creds = format!("{AK}:{SK}");
     run(&[
         "--session=s",
@@ -746,7 +733,7 @@ fn sigv4_session_keeps_the_scope_and_signs_later_runs() {
         &srv.url("/one"),
     ])
     .success();
-    let stored = std::fs::read_to_string(session_file(&config, &srv, "s")).unwrap();
+    let stored = session_text(&env, &srv, "s");
     assert!(stored.contains("\"aws_sigv4\""), "{stored}");
     assert!(stored.contains(SCOPE), "{stored}");
     // Without -a nor --aws-sigv4: the session's keys and scope sign the request.
@@ -763,23 +750,16 @@ fn sigv4_session_keeps_the_scope_and_signs_later_runs() {
 
 #[test]
 fn sigv4_session_with_env_credentials_stores_no_secret() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
+    let env = ConfigEnv::new();
     let srv = ok_server();
-    let run = |args: &[&str]| {
-        aws_env(&mut http())
-            .env("COURIER_CONFIG_DIR", &config)
-            .args(args)
-            .run()
-    };
+    let run = |args: &[&str]| aws_env(&mut env.http()).args(args).run();
     // Credentials from the environment are not stored at all (as for .netrc's): neither the
     // secret key, nor the session token, nor the access key.
     for path in ["/one", "/two"] {
         let r = run(&["-v", "--session=s", "--aws-sigv4", SCOPE, &srv.url(path)]);
         r.success();
         assert_no_secrets(&r, &[ENV_SK, ENV_TOKEN]);
-        let stored = std::fs::read_to_string(session_file(&config, &srv, "s")).unwrap();
+        let stored = session_text(&env, &srv, "s");
         for secret in [ENV_SK, ENV_TOKEN, ENV_AK] {
             assert!(!stored.contains(secret), "{secret} stored:\n{stored}");
         }

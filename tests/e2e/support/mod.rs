@@ -7,6 +7,7 @@
 //! ([`Cmd::stdin`]).
 
 pub mod auth_servers;
+pub mod config_env;
 pub mod output;
 pub mod proxy;
 pub mod server;
