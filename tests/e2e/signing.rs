@@ -297,18 +297,8 @@ fn oauth1_retry_after_503_is_signed_afresh() {
 #[test]
 fn sigv4_get_with_space_tilde_and_multi_value_query() {
     let srv = ok_server();
-    let r = http()
-        .args([
-            "-v",
-            "--aws-sigv4",
-            SCOPE,
-            "-a",
-            &format!("{AK}:{SK}"),
-            &srv.url("/a b/~c"),
-            "q==2",
-            "q==1",
-            "a==x",
-        ])
+    let r = sigv4_http()
+        .args(["-v", &srv.url("/a b/~c"), "q==2", "q==1", "a==x"])
         .run();
     r.success();
     assert_no_secrets(&r, &[SK]);
@@ -334,13 +324,9 @@ fn sigv4_json_body_from_a_file_hashes_the_file() {
     let json = "{\"name\": \"space and ~tilde\", \"n\": [1, 2, 3]}\n";
     let file = fx.write("body.json", json);
     let srv = ok_server();
-    let r = http()
+    let r = sigv4_http()
         .args([
             "-v",
-            "--aws-sigv4",
-            SCOPE,
-            "-a",
-            &format!("{AK}:{SK}"),
             "POST",
             &srv.url("/items"),
             "Content-Type:application/json",
@@ -356,12 +342,8 @@ fn sigv4_json_body_from_a_file_hashes_the_file() {
 
     // A JSON file embedded with `:=@`: the hash is of the body actually sent.
     let srv = ok_server();
-    http()
+    sigv4_http()
         .args([
-            "--aws-sigv4",
-            SCOPE,
-            "-a",
-            &format!("{AK}:{SK}"),
             "PUT",
             &srv.url("/items/1"),
             &format!("doc:=@{}", file.display()),
@@ -379,15 +361,8 @@ fn sigv4_stdin_small_is_hashed_large_is_unsigned() {
     // Stdin read to EOF ahead of sending (under 1 MiB): hashed like any body.
     let body = b"raw body from stdin\n".to_vec();
     let srv = ok_server();
-    http()
-        .args([
-            "--aws-sigv4",
-            SCOPE,
-            "-a",
-            &format!("{AK}:{SK}"),
-            "POST",
-            &srv.url("/raw"),
-        ])
+    sigv4_http()
+        .args(["POST", &srv.url("/raw")])
         .stdin_bytes(&body)
         .run()
         .success();
@@ -401,15 +376,8 @@ fn sigv4_stdin_small_is_hashed_large_is_unsigned() {
         .map(|i| b'a' + (i % 26) as u8)
         .collect();
     let srv = ok_server();
-    http()
-        .args([
-            "--aws-sigv4",
-            SCOPE,
-            "-a",
-            &format!("{AK}:{SK}"),
-            "POST",
-            &srv.url("/raw"),
-        ])
+    sigv4_http()
+        .args(["POST", &srv.url("/raw")])
         .stdin_bytes(&big)
         .run()
         .success();
@@ -528,18 +496,7 @@ fn sigv4_cross_origin_redirect_carries_nothing_signed() {
 fn sigv4_offline_prints_a_signed_request() {
     let srv = ok_server(); // never contacted
     let url = srv.url("/off line/~z");
-    let r = http()
-        .args([
-            "--offline",
-            "--aws-sigv4",
-            SCOPE,
-            "-a",
-            &format!("{AK}:{SK}"),
-            &url,
-            "q==2",
-            "q==1",
-        ])
-        .run();
+    let r = sigv4_http().args(["--offline", &url, "q==2", "q==1"]).run();
     r.success();
     assert_no_secrets(&r, &[SK]);
     let out = r.stdout_str();
@@ -569,16 +526,7 @@ fn curl_has(out: &str, opt: &str, value: &str) -> bool {
 #[test]
 fn sigv4_curl_prints_curls_options_and_never_env_secrets() {
     let url = "http://127.0.0.1:9/api";
-    let r = http()
-        .args([
-            "--curl",
-            "--aws-sigv4",
-            SCOPE,
-            "-a",
-            &format!("{AK}:{SK}"),
-            url,
-        ])
-        .run();
+    let r = sigv4_http().args(["--curl", url]).run();
     r.success();
     let out = r.stdout_str();
     assert!(curl_has(&out, "--aws-sigv4", SCOPE), "{out}");
@@ -773,6 +721,13 @@ fn sigv4_session_with_env_credentials_stores_no_secret() {
 }
 
 // ---- Edge cases --------------------------------------------------------------------------------
+
+/// `http --aws-sigv4 SCOPE -a AK:SK`, to which a test adds its own arguments.
+fn sigv4_http() -> Cmd {
+    let mut cmd = http();
+    cmd.args(["--aws-sigv4", SCOPE, "-a", &format!("{AK}:{SK}")]);
+    cmd
+}
 
 /// `--aws-sigv4 SCOPE -a AK:SK` then `extra`.
 fn sigv4_args(extra: &[&str]) -> Vec<String> {
