@@ -24,6 +24,14 @@ const CREDS: &str = "client-id:client-secret";
 
 use crate::support::config_env::ConfigEnv as Env;
 
+/// `http --session=s -a CREDS --token-url=URL ARGS...` in `env`.
+fn session_run(env: &Env, turl: &str, args: &[&str]) -> Run {
+    env.http()
+        .args(["--session=s", "-a", CREDS, turl])
+        .args(args)
+        .run()
+}
+
 /// `--token-url=URL` of the server.
 fn token_url_arg(srv: &TokenServer) -> String {
     format!("--token-url={}", srv.token_url())
@@ -168,8 +176,7 @@ fn the_session_keeps_the_token_but_never_the_secret_and_reuses_it() {
     let srv = TokenServer::start();
     let env = Env::new();
     let turl = token_url_arg(&srv);
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/1")])
-        .success();
+    session_run(&env, &turl, &[&srv.url("/1")]).success();
     assert_eq!(srv.token_requests().len(), 1);
 
     let file = env.named(&srv.host_port(), "s");
@@ -219,8 +226,7 @@ fn the_session_keeps_the_token_but_never_the_secret_and_reuses_it() {
     assert!(!all.iter().any(|s| s.contains(SECRET)), "{text}");
 
     // Same session, -a again: the stored token is reused.
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/2")])
-        .success();
+    session_run(&env, &turl, &[&srv.url("/2")]).success();
     // Same session without -a (nor --token-url): the stored token, while it is valid.
     let run = env.run(&["--session=s", &srv.url("/3")]);
     run.success();
@@ -249,10 +255,8 @@ fn a_token_inside_the_expiry_margin_is_fetched_anew_and_without_a_it_asks_for_a(
     });
     let env = Env::new();
     let turl = token_url_arg(&srv);
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/1")])
-        .success();
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/2")])
-        .success();
+    session_run(&env, &turl, &[&srv.url("/1")]).success();
+    session_run(&env, &turl, &[&srv.url("/2")]).success();
     let tokens = srv.token_requests();
     assert_eq!(tokens.len(), 2, "refresh on expiry");
     let api = srv.api_requests();
@@ -280,17 +284,9 @@ fn a_revoked_stored_token_is_refreshed_once_and_the_request_retried() {
     let srv = TokenServer::start();
     let env = Env::new();
     let turl = token_url_arg(&srv);
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/1")])
-        .success();
+    session_run(&env, &turl, &[&srv.url("/1")]).success();
     srv.revoke_all();
-    let run = env.run(&[
-        "--check-status",
-        "--session=s",
-        "-a",
-        CREDS,
-        &turl,
-        &srv.url("/2"),
-    ]);
+    let run = session_run(&env, &turl, &["--check-status", &srv.url("/2")]);
     run.success();
     assert_eq!(srv.token_requests().len(), 2, "exactly one new token");
     let api = srv.api_requests();
@@ -313,17 +309,9 @@ fn an_api_that_always_says_401_gets_one_refresh_only() {
     let srv = TokenServer::start();
     let env = Env::new();
     let turl = token_url_arg(&srv);
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/1")])
-        .success();
+    session_run(&env, &turl, &[&srv.url("/1")]).success();
     srv.set_api_always_401(true);
-    let run = env.run(&[
-        "--check-status",
-        "--session=s",
-        "-a",
-        CREDS,
-        &turl,
-        &srv.url("/2"),
-    ]);
+    let run = session_run(&env, &turl, &["--check-status", &srv.url("/2")]);
     run.code_is(4);
     assert_eq!(srv.token_requests().len(), 2, "one refresh, no loop");
     assert_eq!(srv.api_requests().len(), 3, "1 + 401 + one retry (401)");
@@ -587,8 +575,7 @@ fn debug_and_offline_never_show_the_secret_or_the_token() {
     // --offline with a session token: the token hidden.
     let env = Env::new();
     let turl = token_url_arg(&srv);
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/1")])
-        .success();
+    session_run(&env, &turl, &[&srv.url("/1")]).success();
     for args in [
         vec![
             "--offline",
@@ -663,8 +650,7 @@ fn curl_uses_the_session_token_or_notes_the_token_url() {
     assert!(!out.contains("--oauth2-bearer tok"), "{out}");
     assert!(srv.token_requests().is_empty());
 
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/1")])
-        .success();
+    session_run(&env, &turl, &[&srv.url("/1")]).success();
     let run = env.run(&["--curl", "--session=s", &srv.url("/x")]);
     run.success();
     let out = run.stdout_str();
@@ -757,8 +743,7 @@ fn a_session_token_of_another_client_is_not_used() {
     let srv = TokenServer::start();
     let env = Env::new();
     let turl = token_url_arg(&srv);
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/1")])
-        .success();
+    session_run(&env, &turl, &[&srv.url("/1")]).success();
     let run = env.run(&[
         "--session=s",
         "-a",
@@ -833,19 +818,10 @@ fn a_refresh_shown_with_verbose_hides_both_tokens() {
     let srv = TokenServer::start();
     let env = Env::new();
     let turl = token_url_arg(&srv);
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/1")])
-        .success();
+    session_run(&env, &turl, &[&srv.url("/1")]).success();
     srv.revoke_all();
     // Response bodies off: the API echoes the token it was given.
-    let run = env.run(&[
-        "-v",
-        "--print=HhB",
-        "--session=s",
-        "-a",
-        CREDS,
-        &turl,
-        &srv.url("/2"),
-    ]);
+    let run = session_run(&env, &turl, &["-v", "--print=HhB", &srv.url("/2")]);
     run.success();
     let out = run.stdout_str();
     let mut leaks = secret_forms();
@@ -871,17 +847,16 @@ fn a_401_from_another_origin_after_a_redirect_fetches_no_token() {
     )]);
     let env = Env::new();
     let turl = token_url_arg(&srv);
-    env.run(&["--session=s", "-a", CREDS, &turl, &srv.url("/1")])
-        .success();
-    let run = env.run(&[
-        "--follow",
-        "--check-status",
-        "--session=s",
-        "-a",
-        CREDS,
+    session_run(&env, &turl, &[&srv.url("/1")]).success();
+    let run = session_run(
+        &env,
         &turl,
-        &srv.url(&format!("/redirect-to?url={}", other.url("/x"))),
-    ]);
+        &[
+            "--follow",
+            "--check-status",
+            &srv.url(&format!("/redirect-to?url={}", other.url("/x"))),
+        ],
+    );
     run.code_is(4);
     assert_eq!(
         srv.token_requests().len(),
