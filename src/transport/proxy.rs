@@ -26,13 +26,12 @@ use ureq::{Error, Proxy, ProxyProtocol};
 
 use super::errors::{DnsFailure, ProxyFailure, ProxyProblem};
 use super::recorder::{head_end, HeadHook};
+use super::recorder::{is_interim, MAX_INTERIM};
 use crate::options::proxy::{ProxyScheme, ProxyUrl, Route};
 use crate::spec::RequestSpec;
 
 /// The largest answer to a CONNECT we read before giving up on the proxy.
 const MAX_CONNECT_ANSWER: usize = 64 * 1024;
-/// How many interim (1xx) answers to a CONNECT we skip.
-const MAX_INTERIM: usize = 8;
 
 /// What the connectors need to know about the exchange being sent; `Transport::send` sets it
 /// before each one.
@@ -362,11 +361,6 @@ fn read_answer(
             return Err(failed(name, why, true));
         }
     }
-}
-
-/// A 1xx head before the final answer (RFC 9110 §15.2).
-fn is_interim(head: &[u8]) -> bool {
-    head.len() > 9 && head.starts_with(b"HTTP/1.") && head[9] == b'1'
 }
 
 /// `host:port` of a URI, the port spelled out (RFC 9110 §9.3.6: authority-form).

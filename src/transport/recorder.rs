@@ -313,8 +313,9 @@ fn is_chunked(head: &[u8]) -> bool {
     })
 }
 
-fn is_interim(head: &[u8]) -> bool {
-    // "HTTP/1.1 1xx", but a 101 Switching Protocols is final.
+/// An interim head (RFC 9110 §15.2) to skip before the final answer: "HTTP/1.1 1xx", but a
+/// 101 Switching Protocols is final.
+pub(crate) fn is_interim(head: &[u8]) -> bool {
     head.len() > 12 && head.starts_with(b"HTTP/") && head[9] == b'1' && &head[9..12] != b"101"
 }
 
